@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { AppError } from './errors/app-error';
+
+/** Everything the service reads from its environment, parsed once at start-up. */
+export interface Config {
+  /** HTTP port; `PORT`, default 4000. */
+  port: number;
+  /** PostgreSQL connection string; `DATABASE_URL`. Absent → embedded PGlite under `dataDir`. */
+  databaseUrl: string | null;
+  /** Where the embedded database keeps its files; `DATA_DIR`, default `./data`. */
+  dataDir: string;
+  /** An admin key that must exist (automation); `ADMIN_API_KEY`. */
+  adminApiKey: string | null;
+  /** Size of the PostgreSQL connection pool; `DATABASE_POOL_SIZE`, default 10. */
+  databasePoolSize: number;
+  /** `NODE_ENV === 'production'`. */
+  production: boolean;
+  /** Seconds given to in-flight requests on SIGTERM/SIGINT; `SHUTDOWN_TIMEOUT_SECONDS`, default 10. */
+  shutdownTimeoutSeconds: number;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AppError('VALIDATION_ERROR', `${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads the configuration from an environment (defaults to `process.env`); throws on a malformed value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new AppError('VALIDATION_ERROR', 'DATABASE_URL must start with postgresql://');
+  }
+  return {
+    port: intFrom(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
+    adminApiKey: env.ADMIN_API_KEY?.trim() || null,
+    databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    production: env.NODE_ENV === 'production',
+    shutdownTimeoutSeconds: intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600),
+  };
+}

@@ -1,0 +1,149 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { Client, Pool, types } from 'pg';
+import { PrismaClient } from '../generated/prisma/client';
+
+// bigint columns (interaction_number, count(*)) arrive as JS numbers from raw queries: every value the
+// service stores stays far below 2^53, and callers expect JSON numbers.
+types.setTypeParser(types.builtins.INT8, (value) => Number(value));
+
+/** A plain SQL runner: parameterised statements in, rows out. */
+export interface SqlExecutor {
+  /** Runs one statement with `$1…` parameters and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+/** The storage the app is built on: Prisma for the model, raw SQL for migrations and hot paths. */
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly prisma: PrismaClient;
+  readonly sql: SqlExecutor;
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where to open the database: a PostgreSQL URL, or a PGlite data directory (`null` = in memory). */
+export type OpenDatabaseOptions = (
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string | null }
+) & {
+  /** Called with the text of every statement sent to the database (tests count them; metrics). */
+  onQuery?: (sql: string) => void;
+};
+
+/** Opens PostgreSQL (pooled) or an embedded PGlite database with a Prisma client over the same connection(s). */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const onQuery = options.onQuery ?? (() => undefined);
+  return options.kind === 'postgres'
+    ? openPostgres(options.url, options.poolSize ?? 10, onQuery)
+    : openPGlite(options.dataDir, onQuery);
+}
+
+function sqlText(query: unknown): string {
+  if (typeof query === 'string') return query;
+  return typeof query === 'object' && query !== null && 'text' in query ? String(query.text) : '';
+}
+
+async function openPostgres(url: string, poolSize: number, onQuery: (sql: string) => void): Promise<Database> {
+  // Every connection of the pool reports its statements, whoever (Prisma or the service) sends them.
+  class ObservedClient extends Client {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    query(...args: any[]): any {
+      onQuery(sqlText(args[0]));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return (super.query as any)(...args);
+    }
+  }
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: ObservedClient });
+  // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlExecutor = {
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await pool.query(text, params)).rows as T[];
+    },
+    async exec(text: string) {
+      await pool.query(text);
+    },
+  };
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const tx: SqlExecutor = {
+        async query<R>(text: string, params: unknown[] = []) {
+          return (await client.query(text, params)).rows as R[];
+        },
+        async exec(text: string) {
+          await client.query(text);
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+const INT8_OID = 20;
+
+async function openPGlite(dataDir: string | null, onQuery: (sql: string) => void): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const { query, exec } = client;
+  client.query = ((text: string, ...rest: unknown[]) => {
+    onQuery(text);
+    return (query as (...args: unknown[]) => unknown).call(client, text, ...rest);
+  }) as PGlite['query'];
+  client.exec = ((text: string, ...rest: unknown[]) => {
+    onQuery(text);
+    return (exec as (...args: unknown[]) => unknown).call(client, text, ...rest);
+  }) as PGlite['exec'];
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const runner = (target: Pick<PGlite, 'query' | 'exec'>): SqlExecutor => ({
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await target.query<T>(text, params, { parsers: { [INT8_OID]: (value: string) => Number(value) } })).rows;
+    },
+    async exec(text: string) {
+      await target.exec(text);
+    },
+  });
+  return {
+    kind: 'pglite',
+    prisma,
+    sql: runner(client),
+    transaction: (fn) => client.transaction((tx) => fn(runner(tx))),
+    async ping() {
+      await client.query('SELECT 1');
+    },
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}

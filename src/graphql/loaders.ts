@@ -1,0 +1,9 @@
+import type { Database } from '../db/database';
+import { createLookupLoaders } from '../lookups/lookup.loaders';
+
+/** Builds this request's DataLoaders: one per lookup and per batched relation, never shared across requests. */
+export function createLoaders(db: Database) {
+  return { ...createLookupLoaders(db) };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

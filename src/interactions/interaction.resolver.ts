@@ -1,0 +1,63 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AppError } from '../errors/app-error';
+import type { GraphQLContext } from '../graphql/context';
+import type { LookupRecord } from '../lookups/lookup.service';
+import { Action, Origin, ResourceType } from '../lookups/lookup.type';
+import {
+  createInteraction,
+  findInteractions,
+  getInteraction,
+  type InteractionRecord,
+  type Page,
+} from './interaction.service';
+import { CreateInteractionInput, Interaction, InteractionFilterInput, InteractionPage } from './interaction.type';
+
+function present(lookup: LookupRecord | null, what: string, id: string): LookupRecord {
+  // Foreign keys make this impossible short of a concurrent delete racing the read.
+  if (!lookup) throw new AppError('INTERNAL', `${what} ${id} vanished`);
+  return lookup;
+}
+
+@Resolver(() => Interaction)
+export class InteractionResolver {
+  @Authorized('read')
+  @Query(() => InteractionPage, { description: 'Interactions matching the filter, newest first, one page at a time.' })
+  interactions(
+    @Ctx() { db }: GraphQLContext,
+    @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilterInput,
+    @Arg('page', () => Int, { nullable: true, description: '1-based, default 1.' }) page?: number,
+    @Arg('limit', () => Int, { nullable: true, description: 'Default 50; above 100 is taken as 100.' }) limit?: number,
+  ): Promise<Page<InteractionRecord>> {
+    return findInteractions(db, { filter: filter ?? {}, page, limit });
+  }
+
+  @Authorized('read')
+  @Query(() => Interaction, { description: 'One interaction by id (NOT_FOUND when absent).' })
+  interaction(@Arg('id', () => ID) id: string, @Ctx() { db }: GraphQLContext): Promise<InteractionRecord> {
+    return getInteraction(db, { id });
+  }
+
+  @Authorized('write')
+  @Mutation(() => Interaction, { description: 'Records one interaction.' })
+  createInteraction(
+    @Arg('input', () => CreateInteractionInput) input: CreateInteractionInput,
+    @Ctx() { db }: GraphQLContext,
+  ): Promise<InteractionRecord> {
+    return createInteraction(db, input);
+  }
+
+  @FieldResolver(() => ResourceType)
+  async resourceType(@Root() row: InteractionRecord, @Ctx() { loaders }: GraphQLContext): Promise<LookupRecord> {
+    return present(await loaders.resourceTypeById.load(row.resourceTypeId), 'resource type', row.resourceTypeId);
+  }
+
+  @FieldResolver(() => Action)
+  async action(@Root() row: InteractionRecord, @Ctx() { loaders }: GraphQLContext): Promise<LookupRecord> {
+    return present(await loaders.actionById.load(row.actionId), 'action', row.actionId);
+  }
+
+  @FieldResolver(() => Origin)
+  async origin(@Root() row: InteractionRecord, @Ctx() { loaders }: GraphQLContext): Promise<LookupRecord> {
+    return present(await loaders.originById.load(row.originId), 'origin', row.originId);
+  }
+}

@@ -1,0 +1,143 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Pagination } from '../graphql/pagination.type';
+import { JSONScalar, SafeIntScalar } from '../graphql/scalars';
+import { Action, Origin, ResourceType } from '../lookups/lookup.type';
+import type { JsonValue } from './interaction.service';
+
+@ObjectType({ description: 'One recorded event: what happened to which resource, from where, by whom, in which unit of work.' })
+export class Interaction {
+  @Field(() => ID, { description: 'UUID v7 (time-ordered).' })
+  id!: string;
+
+  @Field(() => SafeIntScalar, { description: 'Increasing sequence number; useful for ordering and gap detection.' })
+  interactionNumber!: number;
+
+  @Field({ description: "The caller's identifier of the resource." })
+  resourceId!: string;
+
+  @Field(() => ID)
+  resourceTypeId!: string;
+
+  @Field(() => ID)
+  actionId!: string;
+
+  @Field(() => ID)
+  originId!: string;
+
+  @Field(() => ResourceType)
+  resourceType!: ResourceType;
+
+  @Field(() => Action)
+  action!: Action;
+
+  @Field(() => Origin)
+  origin!: Origin;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'Free JSON context of the interaction.' })
+  interaction!: JsonValue | null;
+
+  @Field(() => String, { nullable: true, description: 'Reference in an external system (e.g. a payment id).' })
+  externalReference!: string | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: "The external system's response." })
+  externalResponse!: JsonValue | null;
+
+  @Field(() => ID, { description: 'Unit of work: all interactions of one request chain or job share it.' })
+  uowId!: string;
+
+  @Field(() => String, { nullable: true })
+  userId!: string | null;
+
+  @Field({ description: 'When the service recorded it (filters and ordering use this).' })
+  createdDate!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it happened, if the caller said so.' })
+  interactionTimestamp!: Date | null;
+}
+
+@ObjectType({ description: 'A page of interactions, newest first.' })
+export class InteractionPage {
+  @Field(() => [Interaction])
+  items!: Interaction[];
+
+  @Field(() => Pagination)
+  pagination!: Pagination;
+}
+
+@InputType({ description: 'Filters of the interaction list, combined with AND.' })
+export class InteractionFilterInput {
+  @Field(() => String, { nullable: true, description: 'Exact resource id.' })
+  resourceId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Interaction id (UUID).' })
+  interactionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Unit of work id (UUID).' })
+  uowId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Exact external reference.' })
+  externalReference?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Exact user id.' })
+  userId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Action mnemonic.' })
+  action?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Resource type mnemonic.' })
+  resourceType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Origin mnemonic.' })
+  origin?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Created on or after: ISO date or date-time.' })
+  startDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Created on or before; a date-only value includes that whole UTC day.' })
+  endDate?: string | null;
+}
+
+@InputType({ description: 'An interaction to record. Name each lookup by mnemonic, by id, or both (they must agree).' })
+export class CreateInteractionInput {
+  @Field({ description: "Your resource's identifier, 1–512 characters." })
+  resourceId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Resource type mnemonic.' })
+  resourceType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Resource type UUID.' })
+  resourceTypeId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Action mnemonic.' })
+  action?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Action UUID.' })
+  actionId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Origin mnemonic.' })
+  origin?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Origin UUID.' })
+  originId?: string | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'Free JSON metadata of any shape.' })
+  interaction?: JsonValue;
+
+  @Field(() => String, { nullable: true, description: 'External system reference, at most 512 characters.' })
+  externalReference?: string | null;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'External system response data.' })
+  externalResponse?: JsonValue;
+
+  @Field(() => String, { nullable: true, description: 'Unit of work UUID (REST: x-uowid); generated when absent.' })
+  uowId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Acting user (REST: x-userid), at most 256 characters.' })
+  userId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'When it happened (REST: x-interaction-timestamp): ISO-8601 date-time or epoch milliseconds.',
+  })
+  interactionTimestamp?: string | null;
+}

@@ -1,0 +1,233 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Database } from '../db/database';
+import { Prisma } from '../generated/prisma/client';
+import { AppError } from '../errors/app-error';
+import { assertUuid } from '../validation';
+
+/** The three lookup tables share one shape and one service. */
+export type LookupKind = 'resourceType' | 'action' | 'origin';
+export const LOOKUP_KINDS: readonly LookupKind[] = ['resourceType', 'action', 'origin'];
+
+/** Table and wording per kind; table names here are constants, never input. */
+export const LOOKUP_META: Record<LookupKind, { table: string; label: string; column: string }> = {
+  resourceType: { table: 'resource_types', label: 'resource type', column: 'resource_type_id' },
+  action: { table: 'actions', label: 'action', column: 'action_id' },
+  origin: { table: 'origins', label: 'origin', column: 'origin_id' },
+};
+
+/** A resource type, action or origin. */
+export interface LookupRecord {
+  id: string;
+  mnemonic: string;
+  name: string;
+  description: string | null;
+  icon: string | null;
+  fontColorHex: string | null;
+  bgColorHex: string | null;
+  isSystem: boolean;
+  createdDate: Date;
+  updatedDate: Date;
+}
+
+/** Fields a caller may set; `undefined` leaves a field as it is, `null` clears an optional one. */
+export interface LookupInput {
+  mnemonic?: string | null;
+  name?: string | null;
+  description?: string | null;
+  icon?: string | null;
+  fontColorHex?: string | null;
+  bgColorHex?: string | null;
+}
+
+// The part of a Prisma delegate the service uses; the three generated delegates all fit it.
+interface LookupDelegate {
+  findMany(args: object): Promise<LookupRecord[]>;
+  findUnique(args: object): Promise<LookupRecord | null>;
+  create(args: object): Promise<LookupRecord>;
+  update(args: object): Promise<LookupRecord>;
+  delete(args: object): Promise<LookupRecord>;
+}
+
+function delegate(db: Database, kind: LookupKind): LookupDelegate {
+  return db.prisma[kind] as unknown as LookupDelegate;
+}
+
+const MNEMONIC_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
+const COLOR_PATTERN = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+/** Upper-cases and checks a mnemonic (`^[A-Z][A-Z0-9_]{0,63}$`). */
+export function normalizeMnemonic(value: string, field = 'mnemonic'): string {
+  const mnemonic = value.trim().toUpperCase();
+  if (!MNEMONIC_PATTERN.test(mnemonic)) {
+    throw new AppError(
+      'VALIDATION_ERROR',
+      `${field} must start with a letter and contain only letters, digits and _ (at most 64)`,
+      { field },
+    );
+  }
+  return mnemonic;
+}
+
+function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (value.length > max) throw new AppError('VALIDATION_ERROR', `${field} must be at most ${max} characters`, { field });
+  return value;
+}
+
+function optionalColor(value: string | null | undefined, field: string): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (!COLOR_PATTERN.test(value)) {
+    throw new AppError('VALIDATION_ERROR', `${field} must be a hex colour like #fff or #f59e0b`, { field });
+  }
+  return value.toLowerCase();
+}
+
+function validated(input: LookupInput) {
+  const name = optionalText(input.name, 'name', 200);
+  if (name !== undefined && (name === null || name.trim() === '')) {
+    throw new AppError('VALIDATION_ERROR', 'name must not be empty', { field: 'name' });
+  }
+  return {
+    mnemonic: input.mnemonic == null ? undefined : normalizeMnemonic(input.mnemonic),
+    name: name?.trim(),
+    description: optionalText(input.description, 'description', 2000),
+    icon: optionalText(input.icon, 'icon', 32),
+    fontColorHex: optionalColor(input.fontColorHex, 'fontColorHex'),
+    bgColorHex: optionalColor(input.bgColorHex, 'bgColorHex'),
+  };
+}
+
+function isPrismaError(error: unknown, code: string): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
+}
+
+export interface ListLookupsOptions {
+  kind: LookupKind;
+}
+
+/** All lookups of a kind, by mnemonic. */
+export async function listLookups(db: Database, { kind }: ListLookupsOptions): Promise<LookupRecord[]> {
+  return delegate(db, kind).findMany({ orderBy: { mnemonic: 'asc' } });
+}
+
+export interface GetLookupOptions {
+  kind: LookupKind;
+  id: string;
+}
+
+/** One lookup by id; NOT_FOUND when absent. */
+export async function getLookup(db: Database, { kind, id }: GetLookupOptions): Promise<LookupRecord> {
+  const row = await delegate(db, kind).findUnique({ where: { id: assertUuid(id, 'id') } });
+  if (!row) throw new AppError('NOT_FOUND', `No ${LOOKUP_META[kind].label} with id ${id}`);
+  return row;
+}
+
+/** Lookups of a kind by id, in the order of `ids` (`null` where absent): the batch function of the loaders. */
+export async function findLookupsByIds(db: Database, kind: LookupKind, ids: readonly string[]): Promise<(LookupRecord | null)[]> {
+  const rows = await delegate(db, kind).findMany({ where: { id: { in: [...ids] } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+export interface CreateLookupOptions {
+  kind: LookupKind;
+  input: LookupInput;
+}
+
+/** Creates a lookup; the name defaults to the mnemonic. CONFLICT when the mnemonic is taken. */
+export async function createLookup(db: Database, { kind, input }: CreateLookupOptions): Promise<LookupRecord> {
+  if (input.mnemonic == null) throw new AppError('VALIDATION_ERROR', 'mnemonic is required', { field: 'mnemonic' });
+  const data = validated(input);
+  try {
+    return await delegate(db, kind).create({ data: { id: uuidv7(), ...data, name: data.name ?? data.mnemonic } });
+  } catch (error) {
+    if (isPrismaError(error, 'P2002')) {
+      throw new AppError('CONFLICT', `A ${LOOKUP_META[kind].label} with mnemonic ${data.mnemonic} already exists`);
+    }
+    throw error;
+  }
+}
+
+export interface UpdateLookupOptions {
+  kind: LookupKind;
+  id: string;
+  input: LookupInput;
+}
+
+/** Changes the given fields of a lookup. A system lookup keeps its mnemonic (clients depend on it). */
+export async function updateLookup(db: Database, { kind, id, input }: UpdateLookupOptions): Promise<LookupRecord> {
+  const existing = await getLookup(db, { kind, id });
+  const data = validated(input);
+  if (existing.isSystem && data.mnemonic !== undefined && data.mnemonic !== existing.mnemonic) {
+    throw new AppError('CONFLICT', `${existing.mnemonic} is a system ${LOOKUP_META[kind].label}; its mnemonic cannot change`);
+  }
+  try {
+    return await delegate(db, kind).update({ where: { id: existing.id }, data: { ...data, updatedDate: new Date() } });
+  } catch (error) {
+    if (isPrismaError(error, 'P2002')) {
+      throw new AppError('CONFLICT', `A ${LOOKUP_META[kind].label} with mnemonic ${data.mnemonic} already exists`);
+    }
+    throw error;
+  }
+}
+
+export interface DeleteLookupOptions {
+  kind: LookupKind;
+  id: string;
+}
+
+/** Deletes a lookup; CONFLICT when it is a system lookup or interactions use it. */
+export async function deleteLookup(db: Database, { kind, id }: DeleteLookupOptions): Promise<LookupRecord> {
+  const existing = await getLookup(db, { kind, id });
+  if (existing.isSystem) {
+    throw new AppError('CONFLICT', `${existing.mnemonic} is a system ${LOOKUP_META[kind].label} and cannot be deleted`);
+  }
+  try {
+    return await delegate(db, kind).delete({ where: { id: existing.id } });
+  } catch (error) {
+    if (isPrismaError(error, 'P2003') || /foreign key/i.test(String((error as Error).message))) {
+      throw new AppError('CONFLICT', `${existing.mnemonic} is used by interactions and cannot be deleted`);
+    }
+    throw error;
+  }
+}
+
+/** How a caller names a lookup when recording an interaction: a mnemonic, an id, or both. */
+export interface LookupReference {
+  mnemonic?: string | null;
+  id?: string | null;
+}
+
+/**
+ * Resolves a mnemonic and/or id to the lookup's id. UNKNOWN_LOOKUP when either names nothing, LOOKUP_MISMATCH when
+ * both are given and name different rows, VALIDATION_ERROR when neither is given.
+ */
+export async function resolveLookupId(db: Database, kind: LookupKind, ref: LookupReference): Promise<string> {
+  const { label, table } = LOOKUP_META[kind];
+  const field = kind;
+  const hasMnemonic = ref.mnemonic != null && ref.mnemonic !== '';
+  const hasId = ref.id != null && ref.id !== '';
+  if (!hasMnemonic && !hasId) {
+    throw new AppError('VALIDATION_ERROR', `${field} (mnemonic) or ${field}Id (UUID) is required`, { field });
+  }
+  const id = hasId ? assertUuid(ref.id as string, `${field}Id`) : null;
+  const mnemonic = hasMnemonic ? normalizeMnemonic(ref.mnemonic as string, field) : null;
+  const rows = await db.sql.query<{ id: string; mnemonic: string }>(
+    `SELECT id, mnemonic FROM ${table} WHERE id = $1::uuid OR mnemonic = $2`,
+    [id, mnemonic],
+  );
+  const byId = id ? rows.find((row) => row.id === id) : undefined;
+  const byMnemonic = mnemonic ? rows.find((row) => row.mnemonic === mnemonic) : undefined;
+  if (id && !byId) throw new AppError('UNKNOWN_LOOKUP', `No ${label} with id ${id}`, { field: `${field}Id`, value: id });
+  if (mnemonic && !byMnemonic) {
+    throw new AppError('UNKNOWN_LOOKUP', `No ${label} with mnemonic ${mnemonic}`, { field, value: mnemonic });
+  }
+  if (byId && byMnemonic && byId.id !== byMnemonic.id) {
+    throw new AppError('LOOKUP_MISMATCH', `${field} ${mnemonic} and ${field}Id ${id} name different ${label}s`, {
+      field,
+      mnemonic,
+      id,
+    });
+  }
+  return (byId ?? byMnemonic)!.id;
+}

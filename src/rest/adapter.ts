@@ -1,0 +1,49 @@
+import { Router, type Request, type Response } from 'express';
+import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { AppError, errorBody, httpStatusFor } from '../errors/app-error';
+import type { GraphQLContext } from '../graphql/context';
+import { toAppError } from '../graphql/errors';
+import type { RestRoute } from './route';
+
+/** Sends an AppError as the documented REST error body with its status. */
+export function sendError(res: Response, error: AppError): void {
+  res.status(httpStatusFor(error.code)).json(errorBody(error));
+}
+
+/**
+ * Mounts the REST table: each route runs its pre-parsed GraphQL operation in-process against the same schema,
+ * so REST and GraphQL share resolvers, validation and authorisation and cannot drift apart.
+ */
+export function createRestRouter(
+  schema: GraphQLSchema,
+  routes: readonly RestRoute[],
+  contextFor: (req: Request) => GraphQLContext,
+  onInternalError: (error: unknown, req: Request) => void,
+): Router {
+  const router = Router();
+  for (const route of routes) {
+    const document: DocumentNode = parse(route.operation);
+    const problems = validate(schema, document);
+    if (problems.length > 0) {
+      throw new Error(`REST route ${route.method.toUpperCase()} ${route.path}: ${problems.map((p) => p.message).join('; ')}`);
+    }
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      try {
+        const variableValues = route.variables ? route.variables(req) : {};
+        const result = await execute({ schema, document, variableValues, contextValue: contextFor(req) });
+        if (result.errors?.length) {
+          const error = toAppError(result.errors[0]);
+          if (error.code === 'INTERNAL') onInternalError(result.errors[0].originalError ?? result.errors[0], req);
+          sendError(res, error);
+          return;
+        }
+        res.status(route.status ?? 200).json(route.present(result.data, req));
+      } catch (error) {
+        if (error instanceof AppError) return sendError(res, error);
+        onInternalError(error, req);
+        sendError(res, new AppError('INTERNAL', 'Internal server error'));
+      }
+    });
+  }
+  return router;
+}

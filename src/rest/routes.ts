@@ -1,0 +1,7 @@
+import { apiKeyRoutes } from '../auth/api-key.routes';
+import { interactionRoutes } from '../interactions/interaction.routes';
+import { lookupRoutesTable } from '../lookups/lookup.routes';
+import type { RestRoute } from './route';
+
+/** The whole REST table, in matching order (literal paths before parameterised siblings). */
+export const REST_ROUTES: readonly RestRoute[] = [...interactionRoutes, ...lookupRoutesTable, ...apiKeyRoutes];

@@ -1,0 +1,41 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
+import { createApiKey } from '../../src/auth/api-key.service';
+import { loadConfig, type Config } from '../../src/config';
+import { createTestDatabase, type TestDatabase } from './database';
+
+/** A running app on a fresh database with one key per scope, for end-to-end tests over HTTP. */
+export interface TestApp {
+  app: Express;
+  database: TestDatabase;
+  config: Config;
+  keys: { admin: string; read: string; write: string };
+  /** Statements sent to the database since the last `resetQueryCount()`. */
+  queries: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the real app over a fresh, migrated database. */
+export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const queries: string[] = [];
+  const database = await createTestDatabase((sql) => queries.push(sql));
+  const config = loadConfig({ ...env, DATABASE_URL: database.url ?? '' });
+  const app = await buildApp({ db: database.db, config, logError: () => undefined });
+  const key = async (name: string, scopes: string[]) => (await createApiKey(database.db, { name, scopes })).key;
+  const keys = { admin: await key('admin', ['admin']), read: await key('read', ['read']), write: await key('write', ['write']) };
+  return { app, database, config, keys, queries, close: () => database.close() };
+}
+
+/** Supertest agent with an API key set. */
+export function api(app: Express, key: string) {
+  const agent = request(app);
+  return {
+    get: (url: string) => agent.get(url).set('x-api-key', key),
+    post: (url: string) => agent.post(url).set('x-api-key', key),
+    patch: (url: string) => agent.patch(url).set('x-api-key', key),
+    delete: (url: string) => agent.delete(url).set('x-api-key', key),
+    graphql: (query: string, variables?: Record<string, unknown>) =>
+      agent.post('/graphql').set('x-api-key', key).set('content-type', 'application/json').send({ query, variables }),
+  };
+}
