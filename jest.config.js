@@ -5,6 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   setupFiles: ['reflect-metadata'],
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
 };
