@@ -202,6 +202,8 @@ export type Mutation = {
   deleteOrigin: Origin;
   /** Deletes a resourceType (CONFLICT when in use). */
   deleteResourceType: ResourceType;
+  /** Refreshes the timeline view now (concurrently: readers are not blocked). */
+  refreshTimeline: TimelineRefresh;
   /** Revokes an API key at once. */
   revokeApiKey: ApiKey;
   /** Changes the given fields of a action. */
@@ -331,6 +333,8 @@ export type Query = {
   resourceType: ResourceType;
   /** All resourceTypes, by mnemonic. */
   resourceTypes: Array<ResourceType>;
+  /** Interaction counts per bucket by creation time, exact up to now. Either days (whole UTC days ending today, default 90) or startDate + endDate. */
+  timeline: Timeline;
 };
 
 
@@ -360,6 +364,15 @@ export type QueryResourceTypeArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryTimelineArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+  endDate?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TimelineFilterInput>;
+  granularity?: InputMaybe<Scalars['String']['input']>;
+  startDate?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** The kind of resource an interaction is about (ORDER, PAYMENT, …). */
 export type ResourceType = {
   __typename?: 'ResourceType';
@@ -378,6 +391,49 @@ export type ResourceType = {
   mnemonic: Scalars['String']['output'];
   name: Scalars['String']['output'];
   updatedDate: Scalars['DateTimeISO']['output'];
+};
+
+/** Interaction counts over time, by creation time, every bucket present (zero-filled). */
+export type Timeline = {
+  __typename?: 'Timeline';
+  /** One entry per bucket, oldest first. */
+  data: Array<TimelineBucket>;
+  /** End of the last bucket (exclusive). */
+  endDate: Scalars['DateTimeISO']['output'];
+  /** Bucket size: 15min, hour, 6hour or day. */
+  granularity: Scalars['String']['output'];
+  /** When the materialized view was last refreshed (counts are exact regardless); null before the first refresh. */
+  refreshedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Start of the first bucket (inclusive). */
+  startDate: Scalars['DateTimeISO']['output'];
+};
+
+/** Interactions created in one bucket. */
+export type TimelineBucket = {
+  __typename?: 'TimelineBucket';
+  /** Start of the bucket (UTC-aligned). */
+  bucket: Scalars['DateTimeISO']['output'];
+  /** Interactions created in [bucket, bucket + granularity). */
+  count: Scalars['Int']['output'];
+};
+
+/** Optional filters of the timeline, by mnemonic; an unknown mnemonic counts nothing. */
+export type TimelineFilterInput = {
+  /** Action mnemonic. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** Origin mnemonic. */
+  origin?: InputMaybe<Scalars['String']['input']>;
+  /** Resource type mnemonic. */
+  resourceType?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A completed refresh of the timeline view. */
+export type TimelineRefresh = {
+  __typename?: 'TimelineRefresh';
+  /** How long it took, in milliseconds. */
+  durationMs: Scalars['Int']['output'];
+  /** When the refresh committed. */
+  refreshedAt: Scalars['DateTimeISO']['output'];
 };
 
 /** An interaction to record. Name each lookup by mnemonic, by id, or both (they must agree). */
