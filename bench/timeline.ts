@@ -74,6 +74,14 @@ async function load(db: Database, rows: number): Promise<number> {
       [mnemonic],
     );
   }
+  // Secondary indexes are rebuilt once after the load instead of maintained row by row (several times faster);
+  // the primary key and the interaction_number index stay.
+  const indexes = await db.sql.query<{ name: string; definition: string }>(
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+      WHERE schemaname = current_schema() AND tablename = 'interactions'
+        AND indexname NOT IN ('interactions_pkey', 'interactions_interaction_number_key')`,
+  );
+  for (const index of indexes) await db.sql.exec(`DROP INDEX "${index.name}"`);
   const chunk = 250_000;
   for (let done = 0; done < rows; done += chunk) {
     const size = Math.min(chunk, rows - done);
@@ -91,6 +99,7 @@ async function load(db: Database, rows: number): Promise<number> {
     );
     process.stderr.write(`loaded ${done + size}/${rows}\n`);
   }
+  for (const index of indexes) await db.sql.exec(index.definition);
   await db.sql.exec('ANALYZE interactions');
   return Math.round(performance.now() - started);
 }
