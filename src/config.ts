@@ -33,6 +33,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** `LOG_LEVEL` (pino): default info. */
   logLevel: string;
+  /** Seconds between refreshes of the timeline view; `TIMELINE_REFRESH_SECONDS`, default 300, 0 disables. */
+  timelineRefreshSeconds: number;
 }
 
 function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -78,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlMaxFields: intFrom(env, 'GRAPHQL_MAX_FIELDS', 500, 10, 100000),
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 10_000_000),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    timelineRefreshSeconds: intFrom(env, 'TIMELINE_REFRESH_SECONDS', 300, 0, 86400),
   };
 }

@@ -6,6 +6,8 @@ import { loadConfig } from './config';
 import { openMigratedDatabase } from './db/open';
 import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency.service';
 import { createLogger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { startTimelineRefresher } from './timeline/timeline.refresher';
 
 const HOUR_MS = 3_600_000;
 
@@ -26,10 +28,25 @@ async function main() {
     );
   }
 
-  const app = await buildApp({ db, config, logger: log });
+  const metrics = createMetrics(db);
+  const app = await buildApp({ db, config, logger: log, metrics });
   const server: Server = app.listen(config.port, () => {
     log.info({ port: config.port, url: `http://localhost:${config.port}` }, 'listening');
   });
+  // Started here, not in buildApp, so tests and scripts that build an app run no timers.
+  const refresher =
+    config.timelineRefreshSeconds > 0
+      ? startTimelineRefresher(db, {
+          intervalSeconds: config.timelineRefreshSeconds,
+          onRefresh: (outcome) => {
+            if ('error' in outcome) log.warn({ err: outcome.error }, 'timeline refresh failed');
+            else if (outcome.result) {
+              metrics.timelineRefreshDuration.observe(outcome.result.durationMs / 1000);
+              log.info({ durationMs: outcome.result.durationMs }, 'timeline refreshed');
+            }
+          },
+        })
+      : null;
   server.on('error', (error) => {
     log.error({ err: error }, 'server error');
     process.exit(1);
@@ -54,6 +71,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       try {
+        await refresher?.stop();
         await db.close();
         log.info('stopped');
         process.exit(0);
