@@ -7,6 +7,8 @@ import { AppError } from '../errors/app-error';
 import { InteractionResolver } from '../interactions/interaction.resolver';
 import { ActionResolver, OriginResolver, ResourceTypeResolver } from '../lookups/lookup.resolver';
 import type { GraphQLContext } from './context';
+import { InteractionTraceResolver, TraceResolver } from '../traces/trace.resolver';
+import { ActivityResolver } from '../activity/activity.resolver';
 
 /** Every resolver of the API; a new domain adds its resolvers here. */
 export const RESOLVERS = [
@@ -15,6 +17,9 @@ export const RESOLVERS = [
   OriginResolver,
   InteractionResolver,
   ApiKeyResolver,
+  TraceResolver,
+  InteractionTraceResolver,
+  ActivityResolver,
 ] as const;
 
 // `@Authorized('read')` etc.: throws the same coded errors REST reports, instead of type-graphql's generic one.

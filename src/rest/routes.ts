@@ -2,6 +2,8 @@ import { apiKeyRoutes } from '../auth/api-key.routes';
 import { interactionRoutes } from '../interactions/interaction.routes';
 import { lookupRoutesTable } from '../lookups/lookup.routes';
 import type { RestRoute } from './route';
+import { traceRoutes } from '../traces/trace.routes';
+import { activityRoutes } from '../activity/activity.routes';
 
 /** The whole REST table, in matching order (literal paths before parameterised siblings). */
-export const REST_ROUTES: readonly RestRoute[] = [...interactionRoutes, ...lookupRoutesTable, ...apiKeyRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [...interactionRoutes, ...lookupRoutesTable, ...apiKeyRoutes, ...traceRoutes, ...activityRoutes];

@@ -40,6 +40,73 @@ export type Action = {
   updatedDate: Scalars['DateTimeISO']['output'];
 };
 
+/** The matching interactions of one user in one unit of work. */
+export type ActivityGroup = {
+  __typename?: 'ActivityGroup';
+  /** Action mnemonics of the matching interactions, unique, sorted. */
+  actions: Array<Scalars['String']['output']>;
+  /** Earliest matching interaction (interactionTimestamp, else createdDate). */
+  firstInteractionAt: Scalars['DateTimeISO']['output'];
+  /** Number of matching interactions in the group. */
+  interactionCount: Scalars['Int']['output'];
+  /** The group's matching interactions in chronological order (batched). */
+  interactions: Array<Interaction>;
+  /** Latest matching interaction; groups are ordered by it, newest first. */
+  lastInteractionAt: Scalars['DateTimeISO']['output'];
+  /** Requested resources the group touched, sorted by id then type. */
+  resources: Array<ActivityResource>;
+  /** The unit of work. */
+  uowId: Scalars['ID']['output'];
+  /** Acting user; null groups the interactions recorded without one. */
+  userId?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** The matching interactions of one user in one unit of work. */
+export type ActivityGroupInteractionsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Activity across resources: which users touched them in which units of work. */
+export type ActivityInput = {
+  /** Recorded on or before; a date-only value includes that whole UTC day. */
+  endDate?: InputMaybe<Scalars['String']['input']>;
+  /** Groups per page, default 50; above 100 is taken as 100. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** 1-based page of groups, default 1. */
+  page?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 to 100 resources; interactions touching any of them match. */
+  resources: Array<ActivityResourceInput>;
+  /** Recorded on or after (ISO date or date-time). */
+  startDate?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A page of activity groups, newest first. */
+export type ActivityPage = {
+  __typename?: 'ActivityPage';
+  /** The groups of this page. */
+  items: Array<ActivityGroup>;
+  /** Position of the page; total counts groups. */
+  pagination: Pagination;
+};
+
+/** A requested resource as a group touched it. */
+export type ActivityResource = {
+  __typename?: 'ActivityResource';
+  /** The caller's identifier of the resource. */
+  resourceId: Scalars['String']['output'];
+  /** Resource type mnemonic. */
+  resourceType: Scalars['String']['output'];
+};
+
+/** A resource to look for. */
+export type ActivityResourceInput = {
+  /** The caller's identifier of the resource (1–512 characters). */
+  resourceId: Scalars['String']['input'];
+  /** Resource type mnemonic; absent = the id under any type. */
+  resourceType?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** An API key as listed; the key itself is never shown again after creation. */
 export type ApiKey = {
   __typename?: 'ApiKey';
@@ -124,6 +191,8 @@ export type Interaction = {
   resourceId: Scalars['String']['output'];
   resourceType: ResourceType;
   resourceTypeId: Scalars['ID']['output'];
+  /** Summary of the unit of work this interaction belongs to (batched). */
+  trace: TraceSummary;
   /** Unit of work: all interactions of one request chain or job share it. */
   uowId: Scalars['ID']['output'];
   userId?: Maybe<Scalars['String']['output']>;
@@ -315,6 +384,8 @@ export type Query = {
   action: Action;
   /** All actions, by mnemonic. */
   actions: Array<Action>;
+  /** Interactions touching any of the resources, grouped by user and unit of work, newest group first. */
+  activity: ActivityPage;
   /** Every API key, newest first. */
   apiKeys: Array<ApiKey>;
   /** One interaction by id (NOT_FOUND when absent). */
@@ -331,11 +402,18 @@ export type Query = {
   resourceType: ResourceType;
   /** All resourceTypes, by mnemonic. */
   resourceTypes: Array<ResourceType>;
+  /** A unit of work (NOT_FOUND when no interaction carries this uowId). */
+  trace: Trace;
 };
 
 
 export type QueryActionArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryActivityArgs = {
+  input: ActivityInput;
 };
 
 
@@ -360,6 +438,11 @@ export type QueryResourceTypeArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryTraceArgs = {
+  uowId: Scalars['ID']['input'];
+};
+
 /** The kind of resource an interaction is about (ORDER, PAYMENT, …). */
 export type ResourceType = {
   __typename?: 'ResourceType';
@@ -378,6 +461,74 @@ export type ResourceType = {
   mnemonic: Scalars['String']['output'];
   name: Scalars['String']['output'];
   updatedDate: Scalars['DateTimeISO']['output'];
+};
+
+/** All interactions of one unit of work; each part is read only when asked for. */
+export type Trace = {
+  __typename?: 'Trace';
+  /** Its interactions in chronological order, one page at a time. */
+  interactions: InteractionPage;
+  /** Counts, time span and the lookups, users and resources involved. */
+  summary: TraceSummary;
+  /** Every interaction placed in time (at most 100,000; larger traces: PAYLOAD_TOO_LARGE, use interactions). */
+  timeline: Array<TraceTimelineEntry>;
+  /** The unit of work. */
+  uowId: Scalars['ID']['output'];
+};
+
+
+/** All interactions of one unit of work; each part is read only when asked for. */
+export type TraceInteractionsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  page?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Aggregates of one unit of work, computed by the database. */
+export type TraceSummary = {
+  __typename?: 'TraceSummary';
+  /** endTime − startTime in milliseconds. */
+  durationMs: Scalars['Float']['output'];
+  /** Time of the last interaction. */
+  endTime: Scalars['DateTimeISO']['output'];
+  /** Origin mnemonics, unique, sorted. */
+  origins: Array<Scalars['String']['output']>;
+  /** Number of distinct resource ids. */
+  resourceCount: Scalars['Int']['output'];
+  /** Resource type mnemonics, unique, sorted. */
+  resourceTypes: Array<Scalars['String']['output']>;
+  /** Time of the first interaction (interactionTimestamp, else createdDate). */
+  startTime: Scalars['DateTimeISO']['output'];
+  /** Number of interactions. */
+  totalInteractions: Scalars['Int']['output'];
+  /** Action mnemonics, unique, sorted. */
+  uniqueActions: Array<Scalars['String']['output']>;
+  /** The unit of work. */
+  uowId: Scalars['ID']['output'];
+  /** Acting users, unique, sorted (interactions without a user are not listed). */
+  userIds: Array<Scalars['String']['output']>;
+};
+
+/** One interaction of a trace, placed in time relative to the first one. */
+export type TraceTimelineEntry = {
+  __typename?: 'TraceTimelineEntry';
+  /** Action mnemonic. */
+  action: Scalars['String']['output'];
+  /** The interaction. */
+  interactionId: Scalars['ID']['output'];
+  /** Its interaction number (breaks ties of equal timestamps). */
+  interactionNumber: Scalars['SafeInt']['output'];
+  /** Milliseconds since the first interaction of the trace. */
+  offsetMs: Scalars['Float']['output'];
+  /** Origin mnemonic. */
+  origin: Scalars['String']['output'];
+  /** The caller's identifier of the resource. */
+  resourceId: Scalars['String']['output'];
+  /** Resource type mnemonic. */
+  resourceType: Scalars['String']['output'];
+  /** interactionTimestamp when the caller gave one, else createdDate. */
+  timestamp: Scalars['DateTimeISO']['output'];
+  /** Acting user, if known. */
+  userId?: Maybe<Scalars['String']['output']>;
 };
 
 /** An interaction to record. Name each lookup by mnemonic, by id, or both (they must agree). */
