@@ -136,28 +136,92 @@ export async function getTraceTimeline(db: Database, { uowId }: GetTraceTimeline
 }
 
 /**
+ * Interactions recorded less than this long ago are summarised on every read but not folded into the stored summary:
+ * an insert that took its interaction number earlier but commits later must not fall below `upto_number` unseen.
+ */
+export const TRACE_SUMMARY_SETTLE_SECONDS = 30;
+
+const mergeArrays = (a: string, b: string) => `ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(${a}, '{}') || COALESCE(${b}, '{}')) AS x)`;
+
+/**
  * Summaries of several units of work in one statement, in the order of `uowIds` (null where a unit of work has no
- * interactions). Aggregates run in SQL over the covering index: distinct lookup ids first (a few per trace), turned
- * into sorted mnemonics afterwards, so a 100,000-row trace yields one small row.
+ * interactions). Computed in SQL and incrementally: `trace_summaries` holds the aggregates up to an interaction
+ * number; a read aggregates only the interactions numbered above it (interactions_uow_number_idx), folds the settled
+ * ones into the stored row and answers stored ⊕ new. A 100,000-row trace is aggregated once; afterwards a summary
+ * costs a primary-key read plus the interactions of the last TRACE_SUMMARY_SETTLE_SECONDS. Distinct lookup ids are
+ * kept (a few per trace) and turned into sorted mnemonics at the end.
  */
 export async function findTraceSummaries(db: Database, uowIds: readonly string[]): Promise<(TraceSummaryRecord | null)[]> {
   const ids = uowIds.map((id) => assertUuid(id, 'uowId'));
   const rows = await db.sql.query<TraceSummaryRecord>(
-    `WITH s AS (
-       SELECT uow_id, count(*) AS total, min(${TRACE_TIME}) AS start_time, max(${TRACE_TIME}) AS end_time,
-         array_agg(DISTINCT action_id) AS action_ids, array_agg(DISTINCT resource_type_id) AS type_ids,
-         array_agg(DISTINCT origin_id) AS origin_ids, count(DISTINCT resource_id) AS resource_count,
-         array_remove(array_agg(DISTINCT user_id COLLATE "C"), NULL) AS user_ids
-       FROM interactions WHERE uow_id = ANY($1::uuid[]) GROUP BY uow_id
+    `WITH k AS (SELECT DISTINCT unnest($1::uuid[]) AS uow_id),
+     c AS (
+       SELECT k.uow_id, s.upto_number, s.total, s.start_time, s.end_time, s.action_ids, s.resource_type_ids,
+         s.origin_ids, s.user_ids, s.resource_ids
+       FROM k LEFT JOIN trace_summaries s ON s.uow_id = k.uow_id
+     ),
+     d AS (
+       SELECT i.uow_id, i.interaction_number AS n, ${TRACE_TIME} AS ts, i.action_id, i.resource_type_id, i.origin_id,
+         i.user_id, i.resource_id, i.created_date < now() - make_interval(secs => $2) AS settled
+       FROM c JOIN interactions i ON i.uow_id = c.uow_id AND i.interaction_number > COALESCE(c.upto_number, 0)
+     ),
+     cut AS (SELECT uow_id, COALESCE(min(n) FILTER (WHERE NOT settled) - 1, max(n)) AS upto FROM d GROUP BY uow_id),
+     a AS (
+       SELECT d.uow_id, d.n <= cut.upto AS settled, count(*) AS total, min(d.ts) AS start_time, max(d.ts) AS end_time,
+         array_agg(DISTINCT d.action_id) AS action_ids, array_agg(DISTINCT d.resource_type_id) AS resource_type_ids,
+         array_agg(DISTINCT d.origin_id) AS origin_ids, array_remove(array_agg(DISTINCT d.user_id), NULL) AS user_ids,
+         array_agg(DISTINCT d.resource_id) AS resource_ids
+       FROM d JOIN cut ON cut.uow_id = d.uow_id
+       GROUP BY d.uow_id, d.n <= cut.upto
+     ),
+     stored AS (
+       SELECT c.uow_id, cut.upto AS upto_number, COALESCE(c.total, 0) + s.total AS total,
+         LEAST(c.start_time, s.start_time) AS start_time, GREATEST(c.end_time, s.end_time) AS end_time,
+         ${mergeArrays('c.action_ids', 's.action_ids')} AS action_ids,
+         ${mergeArrays('c.resource_type_ids', 's.resource_type_ids')} AS resource_type_ids,
+         ${mergeArrays('c.origin_ids', 's.origin_ids')} AS origin_ids,
+         ${mergeArrays('c.user_ids', 's.user_ids')} AS user_ids,
+         ${mergeArrays('c.resource_ids', 's.resource_ids')} AS resource_ids
+       FROM c JOIN cut ON cut.uow_id = c.uow_id JOIN a s ON s.uow_id = c.uow_id AND s.settled
+     ),
+     saved AS (
+       INSERT INTO trace_summaries (uow_id, upto_number, total, start_time, end_time, action_ids, resource_type_ids,
+         origin_ids, user_ids, resource_ids)
+       SELECT uow_id, upto_number, total, start_time, end_time, action_ids, resource_type_ids, origin_ids, user_ids,
+         resource_ids FROM stored
+       ON CONFLICT (uow_id) DO UPDATE SET upto_number = EXCLUDED.upto_number, total = EXCLUDED.total,
+         start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, action_ids = EXCLUDED.action_ids,
+         resource_type_ids = EXCLUDED.resource_type_ids, origin_ids = EXCLUDED.origin_ids, user_ids = EXCLUDED.user_ids,
+         resource_ids = EXCLUDED.resource_ids, updated_date = now()
+       WHERE trace_summaries.upto_number < EXCLUDED.upto_number
+     ),
+     b AS (
+       SELECT c.uow_id, COALESCE(st.total, c.total, 0) AS total, COALESCE(st.start_time, c.start_time) AS start_time,
+         COALESCE(st.end_time, c.end_time) AS end_time, COALESCE(st.action_ids, c.action_ids) AS action_ids,
+         COALESCE(st.resource_type_ids, c.resource_type_ids) AS resource_type_ids,
+         COALESCE(st.origin_ids, c.origin_ids) AS origin_ids, COALESCE(st.user_ids, c.user_ids) AS user_ids,
+         COALESCE(st.resource_ids, c.resource_ids) AS resource_ids
+       FROM c LEFT JOIN stored st ON st.uow_id = c.uow_id
+     ),
+     r AS (
+       SELECT b.uow_id, b.total + COALESCE(t.total, 0) AS total, LEAST(b.start_time, t.start_time) AS start_time,
+         GREATEST(b.end_time, t.end_time) AS end_time,
+         ${mergeArrays('b.action_ids', 't.action_ids')} AS action_ids,
+         ${mergeArrays('b.resource_type_ids', 't.resource_type_ids')} AS resource_type_ids,
+         ${mergeArrays('b.origin_ids', 't.origin_ids')} AS origin_ids,
+         ${mergeArrays('b.user_ids', 't.user_ids')} AS user_ids,
+         ${mergeArrays('b.resource_ids', 't.resource_ids')} AS resource_ids
+       FROM b LEFT JOIN a t ON t.uow_id = b.uow_id AND NOT t.settled
      )
-     SELECT s.uow_id AS "uowId", s.total::int AS "totalInteractions", s.start_time AS "startTime",
-       s.end_time AS "endTime", (EXTRACT(EPOCH FROM s.end_time - s.start_time) * 1000)::float8 AS "durationMs",
-       ARRAY(SELECT mnemonic FROM actions WHERE id = ANY(s.action_ids) ORDER BY mnemonic COLLATE "C") AS "uniqueActions",
-       ARRAY(SELECT mnemonic FROM resource_types WHERE id = ANY(s.type_ids) ORDER BY mnemonic COLLATE "C") AS "resourceTypes",
-       ARRAY(SELECT mnemonic FROM origins WHERE id = ANY(s.origin_ids) ORDER BY mnemonic COLLATE "C") AS "origins",
-       s.resource_count::int AS "resourceCount", s.user_ids AS "userIds"
-     FROM s`,
-    [ids],
+     SELECT r.uow_id AS "uowId", r.total::int AS "totalInteractions", r.start_time AS "startTime", r.end_time AS "endTime",
+       (EXTRACT(EPOCH FROM r.end_time - r.start_time) * 1000)::float8 AS "durationMs",
+       ARRAY(SELECT mnemonic FROM actions WHERE id = ANY(r.action_ids) ORDER BY mnemonic COLLATE "C") AS "uniqueActions",
+       ARRAY(SELECT mnemonic FROM resource_types WHERE id = ANY(r.resource_type_ids) ORDER BY mnemonic COLLATE "C") AS "resourceTypes",
+       ARRAY(SELECT mnemonic FROM origins WHERE id = ANY(r.origin_ids) ORDER BY mnemonic COLLATE "C") AS "origins",
+       cardinality(r.resource_ids) AS "resourceCount",
+       ARRAY(SELECT u FROM unnest(r.user_ids) AS u ORDER BY u COLLATE "C") AS "userIds"
+     FROM r WHERE r.total > 0`,
+    [ids, TRACE_SUMMARY_SETTLE_SECONDS],
   );
   const byId = new Map(rows.map((row) => [row.uowId, row]));
   return ids.map((id) => byId.get(id) ?? null);
