@@ -107,8 +107,8 @@ export interface GetTraceTimelineOptions {
 }
 
 /**
- * The timeline of a unit of work, computed in SQL: a projection of the ordered index (no JSON columns), offsets by a
- * window function, mnemonics by joins. PAYLOAD_TOO_LARGE above TRACE_TIMELINE_MAX interactions.
+ * The timeline of a unit of work, computed in SQL: a projection of the chronological index walk (no JSON columns
+ * selected), offsets by a window function, mnemonics by joins. PAYLOAD_TOO_LARGE above TRACE_TIMELINE_MAX interactions.
  */
 export async function getTraceTimeline(db: Database, { uowId }: GetTraceTimelineOptions): Promise<TraceTimelineEntryRecord[]> {
   const id = assertUuid(uowId, 'uowId');
