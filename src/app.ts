@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, errorBody, httpStatusFor } from './errors/app-error';
 import type { GraphQLContext } from './graphql/context';
-import { formatGraphQLError } from './graphql/errors';
+import { authStatusPlugin, formatGraphQLError } from './graphql/errors';
 import { createLoaders } from './graphql/loaders';
 import { getSchema } from './graphql/schema';
 import { createRestRouter, sendError } from './rest/adapter';
@@ -39,6 +39,7 @@ export async function buildApp({ db, config, logError = defaultLogError }: Build
     formatError: formatGraphQLError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    plugins: [authStatusPlugin],
   });
   await apollo.start();
 

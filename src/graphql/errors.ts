@@ -1,5 +1,7 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, graphqlCodeFor } from '../errors/app-error';
+import type { GraphQLContext } from './context';
 
 /**
  * The AppError behind a GraphQL error: the resolver's own, VALIDATION_ERROR for errors the GraphQL layer raised
@@ -35,3 +37,24 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   // Errors of the request itself (syntax, validation, variable coercion): safe and useful as they are.
   return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
 }
+
+/**
+ * Apollo plugin: an operation refused as a whole (no data at all, every error FORBIDDEN or UNAUTHENTICATED) gets
+ * HTTP 403/401 like the REST routes, so proxies and clients see the refusal without parsing the body. A partial
+ * result (some fields allowed) stays 200 with its errors.
+ */
+export const authStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const { data, errors } = response.body.singleResult;
+        if (data != null || !errors?.length) return;
+        const codes = new Set(errors.map((error) => error.extensions?.code));
+        if (codes.size !== 1) return;
+        if (codes.has('FORBIDDEN')) response.http.status = 403;
+        if (codes.has('UNAUTHENTICATED')) response.http.status = 401;
+      },
+    };
+  },
+};
