@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A free TCP port on localhost, chosen by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The real service (`src/main.ts`) running in a child process. */
+export interface RunningService {
+  url: string;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
+  /** Its JSON log lines so far (stdout and stderr), parsed. */
+  logs(): Record<string, unknown>[];
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node -r ts-node/register/transpile-only src/main.ts` with `env` on top of a clean environment (no
+ * DATABASE_URL, DATA_DIR, ADMIN_API_KEY or NODE_OPTIONS of the test run), and resolves once it listens.
+ */
+export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningService> {
+  const port = await freePort();
+  const base = { ...process.env };
+  for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'NODE_OPTIONS', 'PORT']) delete base[name];
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...base, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logs = () =>
+    `${out}\n${err}`
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  const deadline = Date.now() + timeoutMs;
+  while (!logs().some((line) => line.msg === 'listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`service did not start (exit ${child.exitCode}):\n${out}\n${err}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stdout: () => out,
+    logs,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
