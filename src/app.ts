@@ -1,9 +1,8 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError } from 'graphql';
 import helmet from 'helmet';
 import { authenticate } from './auth/auth.middleware';
 import { RateLimiter } from './auth/rate-limiter';
@@ -11,14 +10,14 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, httpStatusFor } from './errors/app-error';
 import type { GraphQLContext } from './graphql/context';
-import { asAppError, formatGraphQLError } from './graphql/errors';
+import { asAppError, formatGraphQLError, httpStatusPlugin } from './graphql/errors';
 import { queryLimitsRule } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { getSchema } from './graphql/schema';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { requestObserver } from './observability/request.middleware';
-import { createRestRouter, retryAfterSeconds, sendError } from './rest/adapter';
+import { createRestRouter, sendError } from './rest/adapter';
 import { REST_ROUTES } from './rest/routes';
 
 export interface BuildAppOptions {
@@ -29,25 +28,6 @@ export interface BuildAppOptions {
   /** Metrics registry; one is made when absent. */
   metrics?: Metrics;
 }
-
-// GraphQL responses carry errors in the body; these two also set the HTTP status so clients and proxies retry.
-const statusPlugin: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, errors }) {
-        for (const error of errors ?? []) {
-          const original = error instanceof GraphQLError ? error.originalError : undefined;
-          if (!original) continue;
-          const appError = asAppError(original);
-          if (appError.code !== 'RATE_LIMITED' && appError.code !== 'UNAVAILABLE') continue;
-          response.http.status = httpStatusFor(appError.code);
-          response.http.headers.set('retry-after', String(retryAfterSeconds(appError)));
-          return;
-        }
-      },
-    };
-  },
-};
 
 /** Builds the HTTP app (REST, GraphQL, health, metrics) over an open database. Does not listen. */
 export async function buildApp({ db, config, logger, metrics }: BuildAppOptions): Promise<express.Express> {
@@ -83,7 +63,7 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
     validationRules: [queryLimitsRule({ maxDepth: config.graphqlMaxDepth, maxFields: config.graphqlMaxFields })],
     // Automatic persisted queries: bounded to 8 MiB and 5 minutes, so they cannot grow memory without end.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: 8 * 1024 * 1024, ttl: 300 }) },
-    plugins: [statusPlugin],
+    plugins: [httpStatusPlugin],
     logger: {
       debug: () => undefined,
       info: () => undefined,

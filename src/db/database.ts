@@ -48,6 +48,23 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     : openPGlite(options.dataDir, onQuery);
 }
 
+/**
+ * Statements still running. close() waits for them first: PGlite's close() never settles while one runs, and a
+ * pg pool ended under one cuts it off. Fire-and-forget writes (an API key's last-used hint) are the usual case.
+ */
+function inFlightTracker() {
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    track<T>(promise: Promise<T>): Promise<T> {
+      inFlight.add(promise);
+      const forget = () => inFlight.delete(promise);
+      promise.then(forget, forget);
+      return promise;
+    },
+    settled: () => Promise.allSettled([...inFlight]),
+  };
+}
+
 function sqlText(query: unknown): string {
   if (typeof query === 'string') return query;
   return typeof query === 'object' && query !== null && 'text' in query ? String(query.text) : '';
@@ -67,12 +84,13 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const { track, settled } = inFlightTracker();
   const sql: SqlExecutor = {
     async query<T>(text: string, params: unknown[] = []) {
-      return (await pool.query(text, params)).rows as T[];
+      return (await track(pool.query(text, params))).rows as T[];
     },
     async exec(text: string) {
-      await pool.query(text);
+      await track(pool.query(text));
     },
   };
   return {
@@ -106,6 +124,7 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
+      await settled();
       await prisma.$disconnect();
       await pool.end();
     },
@@ -119,13 +138,14 @@ async function openPGlite(dataDir: string | null, onQuery: (sql: string) => void
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   await client.waitReady;
   const { query, exec } = client;
+  const { track, settled } = inFlightTracker();
   client.query = ((text: string, ...rest: unknown[]) => {
     onQuery(text);
-    return (query as (...args: unknown[]) => unknown).call(client, text, ...rest);
+    return track((query as (...args: unknown[]) => Promise<unknown>).call(client, text, ...rest));
   }) as PGlite['query'];
   client.exec = ((text: string, ...rest: unknown[]) => {
     onQuery(text);
-    return (exec as (...args: unknown[]) => unknown).call(client, text, ...rest);
+    return track((exec as (...args: unknown[]) => Promise<unknown>).call(client, text, ...rest));
   }) as PGlite['exec'];
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   const runner = (target: Pick<PGlite, 'query' | 'exec'>): SqlExecutor => ({
@@ -140,12 +160,13 @@ async function openPGlite(dataDir: string | null, onQuery: (sql: string) => void
     kind: 'pglite',
     prisma,
     sql: runner(client),
-    transaction: (fn) => client.transaction((tx) => fn(runner(tx))),
+    transaction: (fn) => track(client.transaction((tx) => fn(runner(tx)))),
     async ping() {
       await client.query('SELECT 1');
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
+      await settled();
       await prisma.$disconnect();
       await client.close();
     },

@@ -80,3 +80,11 @@ export function errorBody(error: AppError): { error: { code: ErrorCode; message:
     },
   };
 }
+
+/** Seconds a client should wait before retrying: from RATE_LIMITED details, 1 for UNAVAILABLE, else null. */
+export function retryAfterSeconds(error: AppError): number | null {
+  if (error.code === 'UNAVAILABLE') return 1;
+  if (error.code !== 'RATE_LIMITED') return null;
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : 60;
+}

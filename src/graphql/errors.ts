@@ -1,6 +1,8 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/errors';
-import { AppError, graphqlCodeFor } from '../errors/app-error';
+import { AppError, graphqlCodeFor, httpStatusFor, retryAfterSeconds } from '../errors/app-error';
+import type { GraphQLContext } from './context';
 
 /** The error callers see when the database cannot be reached. */
 export const UNAVAILABLE = () => new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly');
@@ -47,3 +49,38 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   // Errors of the request itself (syntax, validation, variable coercion): safe and useful as they are.
   return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
 }
+
+/**
+ * Apollo plugin: an operation refused as a whole (no data at all, every error FORBIDDEN or UNAUTHENTICATED) gets
+ * HTTP 403/401 like the REST routes, so proxies and clients see the refusal without parsing the body. A partial
+ * result (some fields allowed) stays 200 with its errors.
+ */
+/**
+ * GraphQL answers carry errors in the body; this also sets the HTTP status where a client or proxy acts on it:
+ * 429/503 with `Retry-After` when any error is RATE_LIMITED or UNAVAILABLE, and 401/403 like REST when the
+ * operation was refused as a whole (no data, every error UNAUTHENTICATED or FORBIDDEN). Partial results stay 200.
+ */
+export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, errors }) {
+        for (const error of errors ?? []) {
+          const original = error instanceof GraphQLError ? error.originalError : undefined;
+          if (!original) continue;
+          const appError = asAppError(original);
+          if (appError.code !== 'RATE_LIMITED' && appError.code !== 'UNAVAILABLE') continue;
+          response.http.status = httpStatusFor(appError.code);
+          response.http.headers.set('retry-after', String(retryAfterSeconds(appError)));
+          return;
+        }
+        if (response.body.kind !== 'single') return;
+        const { data, errors: sent } = response.body.singleResult;
+        if (data != null || !sent?.length) return;
+        const codes = new Set(sent.map((error) => error.extensions?.code));
+        if (codes.size !== 1) return;
+        if (codes.has('FORBIDDEN')) response.http.status = 403;
+        if (codes.has('UNAUTHENTICATED')) response.http.status = 401;
+      },
+    };
+  },
+};

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { AppError, errorBody, httpStatusFor } from '../errors/app-error';
+import { errorBody, httpStatusFor, retryAfterSeconds, type AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
 import { asAppError, toAppError } from '../graphql/errors';
 import type { RestRoute } from './route';
@@ -10,14 +10,6 @@ export function sendError(res: Response, error: AppError): void {
   const retryAfter = retryAfterSeconds(error);
   if (retryAfter !== null) res.setHeader('retry-after', String(retryAfter));
   res.status(httpStatusFor(error.code)).json(errorBody(error));
-}
-
-/** Seconds a client should wait before retrying: from RATE_LIMITED details, 1 for UNAVAILABLE, else null. */
-export function retryAfterSeconds(error: AppError): number | null {
-  if (error.code === 'UNAVAILABLE') return 1;
-  if (error.code !== 'RATE_LIMITED') return null;
-  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  return typeof seconds === 'number' ? seconds : 60;
 }
 
 /**

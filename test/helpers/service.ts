@@ -4,12 +4,11 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** A free TCP port on 127.0.0.1. */
+/** A free TCP port on localhost, chosen by the OS. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.unref();
-    server.on('error', reject);
+    server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
@@ -17,41 +16,65 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The real service running as a child process, as `npm start` runs it. */
-export interface ServiceProcess {
+/** The real service (`src/main.ts`) running in a child process, as `npm start` runs it. */
+export interface RunningService {
   url: string;
   process: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
+  /** Its JSON log lines so far (stdout and stderr), parsed. */
+  logs(): Record<string, unknown>[];
   /** Resolves with the exit code once it has exited. */
   exited: Promise<number | null>;
+  /** Sends SIGTERM and resolves with the exit code (SIGKILL after 20 s). */
+  stop(): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` with `env` on a free port and resolves once it listens (rejects if it exits first). */
-export async function startService(env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<ServiceProcess> {
+/**
+ * Starts `node -r ts-node/register/transpile-only src/main.ts` with `env` on top of a clean environment (no
+ * DATABASE_URL, DATA_DIR, ADMIN_API_KEY or NODE_OPTIONS of the test run), and resolves once it listens. The
+ * generous default timeout covers a cold start on a busy 2-core machine.
+ */
+export async function startService(env: Record<string, string>, timeoutMs = 180_000): Promise<RunningService> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const base = { ...process.env };
+  for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'NODE_OPTIONS', 'PORT']) delete base[name];
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: { ...base, LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start in time:\n${output}`)), timeoutMs);
-    const check = () => {
-      if (output.includes('"msg":"listening"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    exited.then((code) => {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logs = () =>
+    `${out}\n${err}`
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  const deadline = Date.now() + timeoutMs;
+  while (!logs().some((line) => line.msg === 'listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`service did not start (exit ${child.exitCode}):\n${out}\n${err}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    stdout: () => out,
+    logs,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
       clearTimeout(timer);
-      reject(new Error(`service exited with ${code} before listening:\n${output}`));
-    });
-  });
-  return { url: `http://127.0.0.1:${port}`, process: child, output: () => output, exited };
+      return code;
+    },
+  };
 }

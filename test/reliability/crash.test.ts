@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEmptyDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
-import { startService, type ServiceProcess } from '../helpers/service';
+import { startService, type RunningService } from '../helpers/service';
 
 jest.setTimeout(300_000); // two cold starts of the real service, on a busy machine
 
@@ -15,7 +15,7 @@ const WORKERS = 16;
 
 let database: TestDatabase | null = null;
 let dataDir: string | null = null;
-let service: ServiceProcess | null = null;
+let service: RunningService | null = null;
 
 beforeAll(async () => {
   if (TEST_DATABASE_KIND === 'postgres') {
@@ -32,7 +32,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-function env(): NodeJS.ProcessEnv {
+function env(): Record<string, string> {
   return database?.url ? { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY } : { DATA_DIR: dataDir!, ADMIN_API_KEY: ADMIN_KEY };
 }
 

@@ -1,0 +1,71 @@
+import { api, createTestApp, type TestApp } from '../helpers/app';
+import { createLookupRow, insertInteraction, SYSTEM } from '../helpers/factories';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  const db = t.database.db;
+  const resourceTypes = await Promise.all(
+    ['ORDER', 'PAYMENT', 'INVOICE', 'USER', 'CART'].map((mnemonic) => createLookupRow(db, 'resourceType', { mnemonic })),
+  );
+  const actions = Object.values(SYSTEM.actions);
+  const origins = Object.values(SYSTEM.origins);
+  // 100 rows spread over 5 resource types × 4 actions × 4 origins, so every page references many lookups.
+  for (let i = 0; i < 100; i += 1) {
+    await insertInteraction(db, {
+      resourceId: `r-${i}`,
+      resourceTypeId: resourceTypes[i % resourceTypes.length].id,
+      actionId: actions[i % actions.length],
+      originId: origins[Math.floor(i / 5) % origins.length],
+    });
+  }
+});
+afterAll(() => t.close());
+
+const QUERY = `query($limit: Int) {
+  interactions(limit: $limit) {
+    items {
+      id
+      resourceType { id mnemonic icon }
+      action { id mnemonic icon }
+      origin { id mnemonic icon }
+    }
+  }
+}`;
+
+/** Runs the query and returns how many SQL statements it sent and how many items it returned. */
+async function statementsFor(limit: number): Promise<{ statements: string[]; items: number }> {
+  t.queries.length = 0;
+  const res = await api(t.app, t.keys.read).graphql(QUERY, { limit });
+  expect(res.status).toBe(200);
+  expect(res.body.errors).toBeUndefined();
+  // The key's last-used hint is written fire-and-forget, at most once a minute: a warm-up request takes it.
+  return { statements: [...t.queries], items: res.body.data.interactions.items.length };
+}
+
+beforeAll(async () => {
+  await statementsFor(1);
+});
+
+it('loads resourceType, action and origin of 100 interactions in a bounded number of statements', async () => {
+  const { statements, items } = await statementsFor(100);
+  expect(items).toBe(100);
+  // authenticate (1) + page and count (2) + one batch per lookup kind (3); without loaders it would be 306.
+  expect(statements.length).toBeLessThanOrEqual(6);
+});
+
+it('sends as many statements for 100 rows as for 10', async () => {
+  const ten = await statementsFor(10);
+  const hundred = await statementsFor(100);
+  expect(ten.items).toBe(10);
+  expect(hundred.items).toBe(100);
+  expect(hundred.statements.length).toBe(ten.statements.length);
+});
+
+it('queries each lookup table once per request', async () => {
+  const { statements } = await statementsFor(100);
+  for (const table of ['resource_types', 'actions', 'origins']) {
+    const touching = statements.filter((sql) => new RegExp(`FROM\\s+"?(public"?\\.)?"?${table}"?`, 'i').test(sql));
+    expect({ table, count: touching.length }).toEqual({ table, count: 1 });
+  }
+});
