@@ -173,3 +173,47 @@ describe('indexes and constraints', () => {
     }
   });
 });
+
+describe('IdempotencyKey', () => {
+  it('creates, reads, updates and deletes a row with every field', async () => {
+    const apiKeyId = uuidv7();
+    const ids = [uuidv7(), uuidv7()];
+    const created = await prisma().idempotencyKey.create({
+      data: { apiKeyId, key: 'schema-key', requestHash: 'a'.repeat(64), interactionIds: ids },
+    });
+    expect(created).toMatchObject({ apiKeyId, key: 'schema-key', interactionIds: ids });
+    const where = { apiKeyId_key: { apiKeyId, key: 'schema-key' } };
+    expect(await prisma().idempotencyKey.findUnique({ where })).toEqual(created);
+    const updated = await prisma().idempotencyKey.update({ where, data: { requestHash: 'b'.repeat(64), interactionIds: [ids[0]] } });
+    expect(updated).toMatchObject({ requestHash: 'b'.repeat(64), interactionIds: [ids[0]] });
+    await prisma().idempotencyKey.delete({ where });
+    expect(await prisma().idempotencyKey.count({ where: { apiKeyId } })).toBe(0);
+  });
+});
+
+describe('TraceSummary', () => {
+  it('creates, reads, updates and deletes a row with every field', async () => {
+    const uowId = uuidv7();
+    const now = new Date();
+    const created = await prisma().traceSummary.create({
+      data: {
+        uowId,
+        uptoNumber: BigInt(10),
+        total: BigInt(3),
+        startTime: now,
+        endTime: now,
+        actionIds: [uuidv7()],
+        resourceTypeIds: [uuidv7()],
+        originIds: [uuidv7()],
+        userIds: ['u1'],
+        resourceIds: ['r1', 'r2'],
+      },
+    });
+    expect(created).toMatchObject({ uowId, total: BigInt(3), userIds: ['u1'], resourceIds: ['r1', 'r2'] });
+    expect(await prisma().traceSummary.findUnique({ where: { uowId } })).toEqual(created);
+    const updated = await prisma().traceSummary.update({ where: { uowId }, data: { total: BigInt(4), userIds: [] } });
+    expect(updated).toMatchObject({ total: BigInt(4), userIds: [] });
+    await prisma().traceSummary.delete({ where: { uowId } });
+    expect(await prisma().traceSummary.count({ where: { uowId } })).toBe(0);
+  });
+});
