@@ -8,6 +8,8 @@ import { AppError, errorBody, httpStatusFor } from './errors/app-error';
 import type { GraphQLContext } from './graphql/context';
 import { formatGraphQLError } from './graphql/errors';
 import { createLoaders } from './graphql/loaders';
+import { createInteractionCoalescer } from './interactions/interaction.coalescer';
+import type { InteractionWriter } from './interactions/interaction.service';
 import { getSchema } from './graphql/schema';
 import { createRestRouter, sendError } from './rest/adapter';
 import { REST_ROUTES } from './rest/routes';
@@ -15,6 +17,8 @@ import { REST_ROUTES } from './rest/routes';
 export interface BuildAppOptions {
   db: Database;
   config: Config;
+  /** Where single creates are written; default: a coalescer configured from `config` (main.ts passes its own to flush it on shutdown). */
+  interactionWriter?: InteractionWriter;
   /** Where unexpected errors are reported; defaults to stderr. */
   logError?: (error: unknown, context: { method: string; path: string }) => void;
 }
@@ -24,13 +28,19 @@ const defaultLogError = (error: unknown, context: { method: string; path: string
 };
 
 /** Builds the HTTP app (REST, GraphQL, health) over an open database. Does not listen. */
-export async function buildApp({ db, config, logError = defaultLogError }: BuildAppOptions): Promise<express.Express> {
+export async function buildApp({
+  db,
+  config,
+  logError = defaultLogError,
+  interactionWriter = createInteractionCoalescer(db, config),
+}: BuildAppOptions): Promise<express.Express> {
   const schema = await getSchema();
   const contextFor = (req: Request): GraphQLContext => ({
     db,
     config,
     principal: req.principal ?? null,
     loaders: createLoaders(db),
+    interactionWriter,
   });
   const reportInternal = (error: unknown, req: Request) => logError(error, { method: req.method, path: req.path });
 
@@ -58,6 +68,8 @@ export async function buildApp({ db, config, logError = defaultLogError }: Build
     }
   });
 
+  // A batch of 1,000 interactions with real payloads outgrows 1 MB; the larger limit holds for that route only.
+  app.use('/api/interactions/batch', express.json({ limit: '16mb', strict: false }));
   app.use(['/api', '/graphql'], express.json({ limit: '1mb', strict: false }));
 
   app.use('/api', authenticate(db, sendError));

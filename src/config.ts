@@ -17,6 +17,10 @@ export interface Config {
   production: boolean;
   /** Seconds given to in-flight requests on SIGTERM/SIGINT; `SHUTDOWN_TIMEOUT_SECONDS`, default 10. */
   shutdownTimeoutSeconds: number;
+  /** Longest a single create waits to share one multi-row insert with concurrent ones (ms); `COALESCE_WINDOW_MS`, default 2. */
+  coalesceWindowMs: number;
+  /** Most single creates written by one insert; `COALESCE_MAX_BATCH`, default 200 (1 turns coalescing off). */
+  coalesceMaxBatch: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -43,5 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutSeconds: intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600),
+    coalesceWindowMs: intFrom(env, 'COALESCE_WINDOW_MS', 2, 0, 1000),
+    coalesceMaxBatch: intFrom(env, 'COALESCE_MAX_BATCH', 200, 1, 1000),
   };
 }

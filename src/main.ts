@@ -4,6 +4,8 @@ import { buildApp } from './app';
 import { ensureBootstrapKey } from './auth/api-key.service';
 import { loadConfig } from './config';
 import { openMigratedDatabase } from './db/open';
+import { createInteractionCoalescer } from './interactions/interaction.coalescer';
+import { listenForLookupChanges } from './lookups/lookup.cache';
 
 function log(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}) {
   const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra });
@@ -26,7 +28,11 @@ async function main() {
     );
   }
 
-  const app = await buildApp({ db, config });
+  // Created here (not inside buildApp) so shutdown can write its pending group before the database closes.
+  const interactionWriter = createInteractionCoalescer(db, config);
+  // Other instances on the same PostgreSQL database announce lookup changes; drop our cached copies then.
+  const stopListening = await listenForLookupChanges(db);
+  const app = await buildApp({ db, config, interactionWriter });
   const server: Server = app.listen(config.port, () => {
     log('info', 'listening', { port: config.port, url: `http://localhost:${config.port}` });
   });
@@ -48,6 +54,8 @@ async function main() {
     force.unref();
     server.close(async () => {
       try {
+        await interactionWriter.close();
+        await stopListening();
         await db.close();
         log('info', 'stopped');
         process.exit(0);

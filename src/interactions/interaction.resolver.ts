@@ -5,6 +5,7 @@ import type { LookupRecord } from '../lookups/lookup.service';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
 import {
   createInteraction,
+  createInteractions,
   findInteractions,
   getInteraction,
   type InteractionRecord,
@@ -41,9 +42,20 @@ export class InteractionResolver {
   @Mutation(() => Interaction, { description: 'Records one interaction.' })
   createInteraction(
     @Arg('input', () => CreateInteractionInput) input: CreateInteractionInput,
-    @Ctx() { db }: GraphQLContext,
+    @Ctx() { db, interactionWriter }: GraphQLContext,
   ): Promise<InteractionRecord> {
-    return createInteraction(db, input);
+    return createInteraction(db, { input, writer: interactionWriter });
+  }
+
+  @Authorized('write')
+  @Mutation(() => [Interaction], {
+    description: 'Records up to 1,000 interactions atomically: all are validated first (any invalid → nothing written), then written in one insert. Returned in input order.',
+  })
+  createInteractions(
+    @Arg('inputs', () => [CreateInteractionInput]) inputs: CreateInteractionInput[],
+    @Ctx() { db }: GraphQLContext,
+  ): Promise<InteractionRecord[]> {
+    return createInteractions(db, { inputs });
   }
 
   @FieldResolver(() => ResourceType)

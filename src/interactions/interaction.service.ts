@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { Database } from '../db/database';
+import type { Database, SqlExecutor } from '../db/database';
 import { AppError } from '../errors/app-error';
 import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
 import { assertLength, assertUuid, parseDateBound, parseTimestamp } from '../validation';
@@ -55,8 +55,26 @@ function jsonParam(value: JsonValue | undefined): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-/** Records one interaction and returns it as stored. */
-export async function createInteraction(db: Database, input: CreateInteractionInput): Promise<InteractionRecord> {
+/** An interaction validated and resolved, ready to insert (lookup ids known, JSON serialised, id made). */
+export interface PreparedInteraction {
+  id: string;
+  resourceId: string;
+  resourceTypeId: string;
+  actionId: string;
+  originId: string;
+  interaction: string | null;
+  externalReference: string | null;
+  externalResponse: string | null;
+  uowId: string;
+  userId: string | null;
+  interactionTimestamp: Date | null;
+}
+
+/**
+ * Validates one input and resolves its lookups (from the lookup cache; a query only for keys it does not hold).
+ * Throws the AppError a caller should see: VALIDATION_ERROR, UNKNOWN_LOOKUP or LOOKUP_MISMATCH.
+ */
+export async function prepareInteraction(db: Database, input: CreateInteractionInput): Promise<PreparedInteraction> {
   if (typeof input.resourceId !== 'string') {
     throw new AppError('VALIDATION_ERROR', 'resourceId is required', { field: 'resourceId' });
   }
@@ -75,26 +93,135 @@ export async function createInteraction(db: Database, input: CreateInteractionIn
     resolveLookupId(db, 'action', reference(input.action, input.actionId)),
     resolveLookupId(db, 'origin', reference(input.origin, input.originId)),
   ]);
-  const [row] = await db.sql.query<InteractionRecord>(
+  return {
+    id: uuidv7(),
+    resourceId,
+    resourceTypeId,
+    actionId,
+    originId,
+    interaction: jsonParam(input.interaction),
+    externalReference,
+    externalResponse: jsonParam(input.externalResponse),
+    uowId,
+    userId,
+    interactionTimestamp,
+  };
+}
+
+/**
+ * Inserts prepared interactions with ONE statement (`INSERT … SELECT FROM unnest(…)`, so one transaction: all rows
+ * or none) and returns the stored rows in input order (RETURNING order is not guaranteed; rows are matched by id).
+ */
+export async function insertInteractions(sql: SqlExecutor, rows: readonly PreparedInteraction[]): Promise<InteractionRecord[]> {
+  if (rows.length === 0) return [];
+  const column = <K extends keyof PreparedInteraction>(key: K) => rows.map((row) => row[key]);
+  const stored = await sql.query<InteractionRecord>(
     `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
        external_reference, external_response, uow_id, user_id, interaction_timestamp)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9, $10, $11)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::text[],
+       $8::jsonb[], $9::uuid[], $10::text[], $11::timestamptz[])
      RETURNING ${INTERACTION_COLUMNS}`,
     [
-      uuidv7(),
-      resourceId,
-      resourceTypeId,
-      actionId,
-      originId,
-      jsonParam(input.interaction),
-      externalReference,
-      jsonParam(input.externalResponse),
-      uowId,
-      userId,
-      interactionTimestamp,
+      column('id'),
+      column('resourceId'),
+      column('resourceTypeId'),
+      column('actionId'),
+      column('originId'),
+      column('interaction'),
+      column('externalReference'),
+      column('externalResponse'),
+      column('uowId'),
+      column('userId'),
+      column('interactionTimestamp'),
     ],
   );
-  return row;
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  return rows.map((row) => {
+    const found = byId.get(row.id);
+    if (!found) throw new AppError('INTERNAL', `Inserted interaction ${row.id} was not returned`);
+    return found;
+  });
+}
+
+/** Where single creates are written: straight to the database, or gathered by an InteractionCoalescer. */
+export interface InteractionWriter {
+  /** Writes one prepared interaction; resolves with the stored row once it is committed. */
+  write(row: PreparedInteraction): Promise<InteractionRecord>;
+}
+
+export interface CreateInteractionOptions {
+  input: CreateInteractionInput;
+  /** Default: one INSERT per call. The app passes its coalescer, which groups concurrent creates. */
+  writer?: InteractionWriter;
+}
+
+/** Records one interaction and returns it as stored (after commit). */
+export async function createInteraction(db: Database, { input, writer }: CreateInteractionOptions): Promise<InteractionRecord> {
+  const prepared = await prepareInteraction(db, input);
+  if (writer) return writer.write(prepared);
+  try {
+    const [row] = await insertInteractions(db.sql, [prepared]);
+    return row;
+  } catch (error) {
+    throw dataErrorToAppError(error) ?? error;
+  }
+}
+
+/** Most interactions one batch call may record. */
+export const MAX_BATCH_SIZE = 1000;
+
+export interface CreateInteractionsOptions {
+  inputs: readonly CreateInteractionInput[];
+}
+
+/**
+ * Records up to MAX_BATCH_SIZE interactions atomically: every item is validated first (any bad item →
+ * VALIDATION_ERROR whose details.errors name each bad index, nothing written), then one multi-row insert.
+ * Returns the stored rows in input order.
+ */
+export async function createInteractions(db: Database, { inputs }: CreateInteractionsOptions): Promise<InteractionRecord[]> {
+  if (inputs.length === 0) {
+    throw new AppError('VALIDATION_ERROR', 'interactions must hold at least one item', { field: 'interactions' });
+  }
+  if (inputs.length > MAX_BATCH_SIZE) {
+    throw new AppError('VALIDATION_ERROR', `interactions must hold at most ${MAX_BATCH_SIZE} items`, {
+      field: 'interactions',
+      count: inputs.length,
+    });
+  }
+  const settled = await Promise.allSettled(inputs.map((input) => prepareInteraction(db, input)));
+  const errors = settled.flatMap((result, index) => {
+    if (result.status === 'fulfilled') return [];
+    const error = result.reason;
+    if (!(error instanceof AppError)) throw error;
+    return [{ index, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) }];
+  });
+  if (errors.length > 0) {
+    throw new AppError('VALIDATION_ERROR', `${errors.length} of ${inputs.length} interactions are invalid; nothing was recorded`, {
+      errors,
+    });
+  }
+  const prepared = settled.map((result) => (result as PromiseFulfilledResult<PreparedInteraction>).value);
+  try {
+    return await insertInteractions(db.sql, prepared);
+  } catch (error) {
+    throw dataErrorToAppError(error) ?? error;
+  }
+}
+
+/**
+ * The AppError for a row the database refused because of its data (SQLSTATE class 22 data exception or 23
+ * integrity violation), or null for anything else (connection lost, server gone: not the caller's fault).
+ */
+export function dataErrorToAppError(error: unknown): AppError | null {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  if (code === '23503') return new AppError('UNKNOWN_LOOKUP', 'A lookup named by the interaction no longer exists');
+  if (code.startsWith('22') || code.startsWith('23')) {
+    return new AppError('VALIDATION_ERROR', 'The database refused a value of the interaction (e.g. a NUL character)', {
+      sqlState: code,
+    });
+  }
+  return null;
 }
 
 /** Filters of the interaction list; every one optional, all combined with AND. */
