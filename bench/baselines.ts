@@ -61,7 +61,12 @@ async function runFor(
 /** One INSERT per row (so one transaction per row), `concurrency` connections, same columns as the service. */
 export async function singleRowBaseline(
   url: string,
-  { concurrency, seconds, lookups, userId }: { concurrency: number; seconds: number; lookups: BaselineLookups; userId: string },
+  {
+    concurrency,
+    seconds,
+    lookups,
+    userId,
+  }: { concurrency: number; seconds: number; lookups: BaselineLookups; userId: string },
 ): Promise<BaselineResult> {
   const clients = await connectAll(url, concurrency);
   let n = 0;

@@ -138,9 +138,11 @@ export async function sampleKeys(sql: SqlExecutor): Promise<Samples> {
      WHERE resource_id LIKE 'res-%' LIMIT 2000`,
   );
   const mnemonics = async (table: string, prefix: string) =>
-    (await sql.query<{ mnemonic: string }>(`SELECT mnemonic FROM ${table} WHERE mnemonic LIKE $1 ORDER BY mnemonic`, [`${prefix}%`])).map(
-      (row) => row.mnemonic,
-    );
+    (
+      await sql.query<{ mnemonic: string }>(`SELECT mnemonic FROM ${table} WHERE mnemonic LIKE $1 ORDER BY mnemonic`, [
+        `${prefix}%`,
+      ])
+    ).map((row) => row.mnemonic);
   return {
     resourceIds: rows.map((row) => row.resourceId),
     ids: rows.map((row) => row.id),

@@ -58,7 +58,10 @@ function parseArgs(argv: string[]): Options {
         options.duration = int();
         break;
       case '--scenarios':
-        options.scenarios = value().split(',').map((s) => s.trim()).filter(Boolean);
+        options.scenarios = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case '--read-connections':
         options.readConnections = int();
@@ -88,7 +91,9 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** Prepares the bench database (create + migrate + load, or reuse with --keep); returns how it went. */
-async function preparePostgres(options: Options): Promise<{ url: string; reused: boolean; seconds: Record<string, number> }> {
+async function preparePostgres(
+  options: Options,
+): Promise<{ url: string; reused: boolean; seconds: Record<string, number> }> {
   if (!/^[a-z_][a-z0-9_]*$/.test(options.database)) throw new Error('BENCH_DATABASE must be a plain identifier');
   const url = withDatabase(options.adminUrl, options.database);
   const marker = `interactions bench rows=${options.rows}`;
@@ -132,7 +137,9 @@ async function load(db: Database, options: Options): Promise<Record<string, numb
 }
 
 /** The PGlite data directory (reused with --keep when it holds the same number of rows). */
-async function preparePGlite(options: Options): Promise<{ dataDir: string; reused: boolean; seconds: Record<string, number> }> {
+async function preparePGlite(
+  options: Options,
+): Promise<{ dataDir: string; reused: boolean; seconds: Record<string, number> }> {
   const dataDir = path.resolve(__dirname, '..', '.bench', 'pglite');
   const metaFile = path.join(dataDir, '..', 'pglite-meta.json');
   if (options.keep && existsSync(metaFile) && JSON.parse(readFileSync(metaFile, 'utf8')).rows === options.rows) {
@@ -189,14 +196,23 @@ async function probe(server: ServerProcess, key: string, request: BenchRequest):
     return `route absent: ${route} answers 404 No route`;
   }
   // Without its own route, /api/interactions/timeline falls to /api/interactions/:id, which refuses "timeline".
-  if (response.status === 400 && /"message":"id must be a UUID"/.test(text) && !/[0-9a-f-]{36}(\?|$)/.test(request.path)) {
+  if (
+    response.status === 400 &&
+    /"message":"id must be a UUID"/.test(text) &&
+    !/[0-9a-f-]{36}(\?|$)/.test(request.path)
+  ) {
     return `route absent: ${route} is taken by /api/interactions/:id (400 id must be a UUID)`;
   }
   if (response.status >= 400) progress(`probe of ${request.path} answered ${response.status}: ${text.slice(0, 300)}`);
   return null;
 }
 
-async function runScenario(server: ServerProcess, key: string, scenario: Scenario, duration: number): Promise<ScenarioResult> {
+async function runScenario(
+  server: ServerProcess,
+  key: string,
+  scenario: Scenario,
+  duration: number,
+): Promise<ScenarioResult> {
   const base = { description: scenario.description, connections: scenario.connections };
   const skip = await probe(server, key, scenario.next());
   if (skip) return { status: 'skipped', reason: skip, ...base };
@@ -245,7 +261,9 @@ async function runScenario(server: ServerProcess, key: string, scenario: Scenari
     ...base,
     requests: latencies.length,
     requestsPerSecond: Math.round((latencies.length / seconds) * 10) / 10,
-    ...(scenario.write ? { itemsPerSecond: Math.round((acknowledged * scenario.write.itemsPerRequest) / seconds) } : {}),
+    ...(scenario.write
+      ? { itemsPerSecond: Math.round((acknowledged * scenario.write.itemsPerRequest) / seconds) }
+      : {}),
     latencyMs: {
       p50: percentile(latencies, 50),
       p95: percentile(latencies, 95),
@@ -301,14 +319,22 @@ async function main() {
   const wanted = new Set(scenarios.flatMap((s) => (s.write ? [s.write.baseline] : [])));
   for (const name of wanted) {
     if (options.pglite) {
-      baselines[name] = { status: 'skipped', reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL' };
+      baselines[name] = {
+        status: 'skipped',
+        reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL',
+      };
       continue;
     }
     const url = (prepared as { url: string }).url;
     progress(`baseline ${name}…`);
     baselines[name] =
       name === 'singleRowInsert'
-        ? await singleRowBaseline(url, { concurrency: 64, seconds: options.duration, lookups, userId: marker('baseline') })
+        ? await singleRowBaseline(url, {
+            concurrency: 64,
+            seconds: options.duration,
+            lookups,
+            userId: marker('baseline'),
+          })
         : await unnestBaseline(url, {
             concurrency: 4,
             seconds: options.duration,
@@ -322,7 +348,9 @@ async function main() {
   progress('starting the service…');
   const server = await startServer({
     ADMIN_API_KEY: adminKey,
-    ...(options.pglite ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' } : { DATABASE_URL: (prepared as { url: string }).url }),
+    ...(options.pglite
+      ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' }
+      : { DATABASE_URL: (prepared as { url: string }).url }),
   });
   const results: Record<string, ScenarioResult> = {};
   const serverInfo: { vmHwmMb: number | null; exitCode: number | null } = { vmHwmMb: null, exitCode: null };
@@ -352,10 +380,15 @@ async function main() {
   for (const scenario of scenarios) {
     const result = results[scenario.name];
     if (!scenario.write || result?.status !== 'ok') continue;
-    const [{ found }] = await db.sql.query<{ found: number }>(`SELECT count(*) AS found FROM interactions WHERE user_id = $1`, [
-      marker(scenario.name),
-    ]);
-    acknowledgement[scenario.name] = { acknowledged: result.acknowledged ?? 0, found, ok: found >= (result.acknowledged ?? 0) };
+    const [{ found }] = await db.sql.query<{ found: number }>(
+      `SELECT count(*) AS found FROM interactions WHERE user_id = $1`,
+      [marker(scenario.name)],
+    );
+    acknowledgement[scenario.name] = {
+      acknowledged: result.acknowledged ?? 0,
+      found,
+      ok: found >= (result.acknowledged ?? 0),
+    };
   }
   // Leave the database at its loaded size for the next --keep run.
   const markers = [...scenarios.map((s) => marker(s.name)), marker('baseline'), 'bench-probe'];
@@ -373,7 +406,12 @@ async function main() {
     database: options.pglite ? 'pglite' : 'postgresql',
     rows: options.rows,
     durationSeconds: options.duration,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     load: { reused: prepared.reused, seconds: prepared.seconds },
     baselines,
     scenarios: results,

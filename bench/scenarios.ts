@@ -88,10 +88,14 @@ export function buildScenarios({ samples, marker, readConnections, batchSize }: 
       method: 'GET',
       path: `/api/interactions?resourceId=${encodeURIComponent(pick(samples.resourceIds))}`,
     })),
-    read('list-by-action-range-page1', 'GET /api/interactions?action=<random>&startDate=<30 days ago>&endDate=<today>', () => ({
-      method: 'GET',
-      path: `/api/interactions?action=${pick(samples.actions)}&startDate=${isoDay(30)}&endDate=${isoDay(0)}&page=1`,
-    })),
+    read(
+      'list-by-action-range-page1',
+      'GET /api/interactions?action=<random>&startDate=<30 days ago>&endDate=<today>',
+      () => ({
+        method: 'GET',
+        path: `/api/interactions?action=${pick(samples.actions)}&startDate=${isoDay(30)}&endDate=${isoDay(0)}&page=1`,
+      }),
+    ),
     read('list-by-action-range-page200', 'the same, page=200 (offset 9,950)', () => ({
       method: 'GET',
       path: `/api/interactions?action=${pick(samples.actions)}&startDate=${isoDay(30)}&endDate=${isoDay(0)}&page=200`,
@@ -100,14 +104,18 @@ export function buildScenarios({ samples, marker, readConnections, batchSize }: 
       method: 'GET',
       path: `/api/interactions/${pick(samples.ids)}`,
     })),
-    read('graphql-list-50', 'POST /graphql interactions(limit: 50) of one resource type over 7 days, lookups nested', () => ({
-      method: 'POST',
-      path: '/graphql',
-      body: JSON.stringify({
-        query: GRAPHQL_LIST,
-        variables: { filter: { resourceType: pick(samples.resourceTypes), startDate: isoDay(7) } },
+    read(
+      'graphql-list-50',
+      'POST /graphql interactions(limit: 50) of one resource type over 7 days, lookups nested',
+      () => ({
+        method: 'POST',
+        path: '/graphql',
+        body: JSON.stringify({
+          query: GRAPHQL_LIST,
+          variables: { filter: { resourceType: pick(samples.resourceTypes), startDate: isoDay(7) } },
+        }),
       }),
-    })),
+    ),
     read('timeline-90-days', 'GET /api/interactions/timeline?days=90', () => ({
       method: 'GET',
       path: '/api/interactions/timeline?days=90',
@@ -119,7 +127,9 @@ export function buildScenarios({ samples, marker, readConnections, batchSize }: 
     read('activity-10-resources', 'POST /api/activity with 10 random existing resourceIds', () => ({
       method: 'POST',
       path: '/api/activity',
-      body: JSON.stringify({ resources: Array.from({ length: 10 }, () => ({ resourceId: pick(samples.resourceIds) })) }),
+      body: JSON.stringify({
+        resources: Array.from({ length: 10 }, () => ({ resourceId: pick(samples.resourceIds) })),
+      }),
     })),
   ];
 }

@@ -103,6 +103,9 @@ export class InteractionCoalescer implements InteractionWriter {
 }
 
 /** The coalescer of an app, configured from COALESCE_WINDOW_MS and COALESCE_MAX_BATCH. */
-export function createInteractionCoalescer(db: Database, config: Pick<Config, 'coalesceWindowMs' | 'coalesceMaxBatch'>) {
+export function createInteractionCoalescer(
+  db: Database,
+  config: Pick<Config, 'coalesceWindowMs' | 'coalesceMaxBatch'>,
+) {
   return new InteractionCoalescer(db.sql, { windowMs: config.coalesceWindowMs, maxBatch: config.coalesceMaxBatch });
 }

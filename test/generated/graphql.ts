@@ -192,6 +192,8 @@ export type Mutation = {
   createApiKey: CreatedApiKey;
   /** Records one interaction. */
   createInteraction: Interaction;
+  /** Records up to 1,000 interactions atomically: all are validated first (any invalid → nothing written), then written in one insert. Returned in input order. */
+  createInteractions: Array<Interaction>;
   /** Creates a origin (CONFLICT on a taken mnemonic). */
   createOrigin: Origin;
   /** Creates a resourceType (CONFLICT on a taken mnemonic). */
@@ -225,6 +227,11 @@ export type MutationCreateApiKeyArgs = {
 
 export type MutationCreateInteractionArgs = {
   input: CreateInteractionInput;
+};
+
+
+export type MutationCreateInteractionsArgs = {
+  inputs: Array<CreateInteractionInput>;
 };
 
 

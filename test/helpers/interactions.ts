@@ -9,13 +9,21 @@ export async function createOrderResourceType(t: TestApp): Promise<void> {
 
 /** A valid single-create body for resource `resourceId`. */
 export function orderBody(resourceId: string, overrides: Record<string, unknown> = {}) {
-  return { resourceId, resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP', interaction: { total: 1 }, ...overrides };
+  return {
+    resourceId,
+    resourceType: 'ORDER',
+    action: 'CREATE',
+    origin: 'WEBAPP',
+    interaction: { total: 1 },
+    ...overrides,
+  };
 }
 
 /** Interactions stored for a resource id prefix (tests count what was really written). */
 export async function countInteractions(db: Database, resourcePrefix: string): Promise<number> {
-  const [{ count }] = await db.sql.query<{ count: number }>(`SELECT count(*) AS count FROM interactions WHERE resource_id LIKE $1`, [
-    `${resourcePrefix}%`,
-  ]);
+  const [{ count }] = await db.sql.query<{ count: number }>(
+    `SELECT count(*) AS count FROM interactions WHERE resource_id LIKE $1`,
+    [`${resourcePrefix}%`],
+  );
   return count;
 }

@@ -17,13 +17,19 @@ afterAll(() => t.close());
 const prepare = (resourceId: string, overrides: Record<string, unknown> = {}): Promise<PreparedInteraction> =>
   prepareInteraction(t.database.db, orderBody(resourceId, overrides));
 
-const insertsSince = (from: number) => t.queries.slice(from).filter((sql) => /INSERT INTO interactions/.test(sql)).length;
+const insertsSince = (from: number) =>
+  t.queries.slice(from).filter((sql) => /INSERT INTO interactions/.test(sql)).length;
 
 describe('concurrent single creates over HTTP', () => {
   it('answers every request with its own distinct row', async () => {
     const writer = api(t.app, t.keys.write);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => writer.post('/api/interactions').set('x-userid', `user-${i}`).send(orderBody(`conc-${i}`))),
+      Array.from({ length: 20 }, (_, i) =>
+        writer
+          .post('/api/interactions')
+          .set('x-userid', `user-${i}`)
+          .send(orderBody(`conc-${i}`)),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
     responses.forEach((response, i) => {
@@ -38,7 +44,9 @@ describe('concurrent single creates over HTTP', () => {
   it('writes a full group with one INSERT statement', async () => {
     const from = t.queries.length;
     const writer = api(t.app, t.keys.write);
-    const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => writer.post('/api/interactions').send(orderBody(`group-${i}`))));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => writer.post('/api/interactions').send(orderBody(`group-${i}`))),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(5).fill(201));
     expect(insertsSince(from)).toBe(1);
   });
@@ -59,11 +67,18 @@ describe('concurrent single creates over HTTP', () => {
     const writer = api(t.app, t.keys.write);
     // A NUL character passes validation but PostgreSQL refuses it in text: only the database can say no.
     const responses = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => writer.post('/api/interactions').send(orderBody(i === 3 ? 'nul-\u0000-3' : `nul-${i}`))),
+      Array.from({ length: 5 }, (_, i) =>
+        writer.post('/api/interactions').send(orderBody(i === 3 ? 'nul-\u0000-3' : `nul-${i}`)),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 400, 201]);
     expect(responses[3].body.error.code).toBe('VALIDATION_ERROR');
-    expect(responses.filter((r) => r.status === 201).map((r) => r.body.resourceId)).toEqual(['nul-0', 'nul-1', 'nul-2', 'nul-4']);
+    expect(responses.filter((r) => r.status === 201).map((r) => r.body.resourceId)).toEqual([
+      'nul-0',
+      'nul-1',
+      'nul-2',
+      'nul-4',
+    ]);
     expect(await countInteractions(t.database.db, 'nul-')).toBe(4);
   });
 });
@@ -87,7 +102,9 @@ describe('a database failure', () => {
       interactionWriter: new InteractionCoalescer(losingConnection, { windowMs: 1000, maxBatch: 4 }),
     });
     const writer = api(app, t.keys.write);
-    const responses = await Promise.all(Array.from({ length: 4 }, (_, i) => writer.post('/api/interactions').send(orderBody(`lost-${i}`))));
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => writer.post('/api/interactions').send(orderBody(`lost-${i}`))),
+    );
     expect(responses.map((r) => r.status)).toEqual([500, 500, 500, 500]);
     expect(responses.map((r) => r.body.error.code)).toEqual(['INTERNAL', 'INTERNAL', 'INTERNAL', 'INTERNAL']);
     expect(await countInteractions(db, 'lost-')).toBe(0);
@@ -98,7 +115,9 @@ describe('the coalescer itself', () => {
   it('resolves each caller with the row of its own input, in one statement', async () => {
     const coalescer = new InteractionCoalescer(t.database.db.sql, { windowMs: 60_000, maxBatch: 10 });
     const from = t.queries.length;
-    const rows = await Promise.all(Array.from({ length: 10 }, async (_, i) => coalescer.write(await prepare(`unit-${i}`))));
+    const rows = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => coalescer.write(await prepare(`unit-${i}`))),
+    );
     expect(rows.map((row) => row.resourceId)).toEqual(Array.from({ length: 10 }, (_, i) => `unit-${i}`));
     expect(insertsSince(from)).toBe(1);
   });
@@ -109,7 +128,11 @@ describe('the coalescer itself', () => {
     const writes = pending.map((row) => coalescer.write(row));
     expect(await countInteractions(t.database.db, 'shutdown-')).toBe(0);
     await coalescer.close();
-    expect((await Promise.all(writes)).map((row) => row.resourceId)).toEqual(['shutdown-0', 'shutdown-1', 'shutdown-2']);
+    expect((await Promise.all(writes)).map((row) => row.resourceId)).toEqual([
+      'shutdown-0',
+      'shutdown-1',
+      'shutdown-2',
+    ]);
     expect(await countInteractions(t.database.db, 'shutdown-')).toBe(3);
   });
 
@@ -123,7 +146,11 @@ describe('the coalescer itself', () => {
     const coalescer = new InteractionCoalescer(t.database.db.sql, { windowMs: 60_000, maxBatch: 3 });
     const good = await prepare('gone-0');
     const orphan = { ...(await prepare('gone-1')), resourceTypeId: '00000000-0000-7000-8000-0000000000ff' };
-    const results = await Promise.allSettled([coalescer.write(good), coalescer.write(orphan), coalescer.write(await prepare('gone-2'))]);
+    const results = await Promise.allSettled([
+      coalescer.write(good),
+      coalescer.write(orphan),
+      coalescer.write(await prepare('gone-2')),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const reason = (results[1] as PromiseRejectedResult).reason;
     expect(reason).toBeInstanceOf(AppError);
