@@ -26,9 +26,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `node -r ts-node/register/transpile-only src/main.ts` with `env` and waits until /readyz answers. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const root = path.resolve(__dirname, '..');
+/**
+ * Starts `node -r ts-node/register/transpile-only src/main.ts` in `root` (this checkout, or another one to compare
+ * versions) with `env`, and waits until /readyz answers.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  root = path.resolve(__dirname, '..'),
+): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: root,
