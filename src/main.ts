@@ -5,7 +5,7 @@ import { ensureBootstrapKey } from './auth/api-key.service';
 import { loadConfig } from './config';
 import { openMigratedDatabase } from './db/open';
 import { createInteractionCoalescer } from './interactions/interaction.coalescer';
-import { listenForLookupChanges } from './lookups/lookup.cache';
+import { listenForChanges } from './db/change-events';
 
 function log(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}) {
   const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra });
@@ -30,8 +30,8 @@ async function main() {
 
   // Created here (not inside buildApp) so shutdown can write its pending group before the database closes.
   const interactionWriter = createInteractionCoalescer(db, config);
-  // Other instances on the same PostgreSQL database announce lookup changes; drop our cached copies then.
-  const stopListening = await listenForLookupChanges(db);
+  // Other instances on the same PostgreSQL database announce lookup and key changes; caches drop their copies then.
+  const stopListening = await listenForChanges(db);
   const app = await buildApp({ db, config, interactionWriter });
   const server: Server = app.listen(config.port, () => {
     log('info', 'listening', { port: config.port, url: `http://localhost:${config.port}` });

@@ -13,6 +13,12 @@ export interface InteractionCoalescerOptions {
   windowMs?: number;
   /** A group is written as soon as it holds this many creates; `COALESCE_MAX_BATCH`, default 200 (1 = off). */
   maxBatch?: number;
+  /**
+   * Default true: when no group is being written, write what is pending at the end of the current event-loop turn
+   * instead of waiting out the window, so a lone create pays no wait; under load, creates gather while earlier
+   * groups are in flight. Tests turn it off to make groups by window and size only.
+   */
+  flushWhenIdle?: boolean;
 }
 
 interface Pending {
@@ -22,7 +28,8 @@ interface Pending {
 }
 
 /**
- * Gathers concurrent single creates for at most `windowMs` or `maxBatch` creates and writes each group with ONE
+ * Gathers concurrent single creates for at most `windowMs` or `maxBatch` creates (written at once when no group is
+ * in flight, see `flushWhenIdle`) and writes each group with ONE
  * multi-row insert (one statement, so one transaction): a commit per group instead of per request, which is what
  * bounds single-row inserts. Every caller is answered only after its group committed, with its own row.
  *
@@ -38,15 +45,18 @@ export class InteractionCoalescer implements InteractionWriter {
   private readonly maxBatch: number;
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private readonly flushWhenIdle: boolean;
+  private idleFlush: NodeJS.Immediate | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
     private readonly sql: SqlExecutor,
-    { windowMs = 2, maxBatch = 200 }: InteractionCoalescerOptions = {},
+    { windowMs = 2, maxBatch = 200, flushWhenIdle = true }: InteractionCoalescerOptions = {},
   ) {
     this.windowMs = Math.max(0, windowMs);
     this.maxBatch = Math.max(1, maxBatch);
+    this.flushWhenIdle = flushWhenIdle;
   }
 
   /** Queues one prepared interaction; resolves with the stored row once its group has committed. */
@@ -55,7 +65,9 @@ export class InteractionCoalescer implements InteractionWriter {
     return new Promise<InteractionRecord>((resolve, reject) => {
       this.pending.push({ row, resolve, reject });
       if (this.pending.length >= this.maxBatch) this.flushPending();
-      else if (!this.timer) this.timer = setTimeout(() => this.flushPending(), this.windowMs);
+      else if (this.flushWhenIdle && this.inFlight.size === 0)
+        this.idleFlush ??= setImmediate(() => this.flushPending());
+      else this.timer ??= setTimeout(() => this.flushPending(), this.windowMs);
     });
   }
 
@@ -76,10 +88,18 @@ export class InteractionCoalescer implements InteractionWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    if (this.idleFlush) {
+      clearImmediate(this.idleFlush);
+      this.idleFlush = null;
+    }
     if (this.pending.length === 0) return;
     const group = this.pending;
     this.pending = [];
-    const done = this.writeGroup(group).finally(() => this.inFlight.delete(done));
+    const done = this.writeGroup(group).finally(() => {
+      this.inFlight.delete(done);
+      // What gathered meanwhile goes now that the database is free, rather than at the end of its window.
+      if (this.flushWhenIdle && this.inFlight.size === 0 && this.pending.length > 0) this.flushPending();
+    });
     this.inFlight.add(done);
   }
 

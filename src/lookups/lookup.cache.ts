@@ -1,12 +1,10 @@
+import { announceChange, onChange } from '../db/change-events';
 import type { Database } from '../db/database';
 import type { LookupKind, LookupRecord } from './lookup.service';
 
 /** Raw-SQL column list matching LookupRecord. */
 export const LOOKUP_COLUMNS = `id, mnemonic, name, description, icon, font_color_hex AS "fontColorHex",
   bg_color_hex AS "bgColorHex", is_system AS "isSystem", created_date AS "createdDate", updated_date AS "updatedDate"`;
-
-/** NOTIFY channel that tells every instance on the same PostgreSQL database to drop its lookup cache. */
-export const LOOKUP_CHANGE_CHANNEL = 'interactions_lookup_changed';
 
 interface KindCache {
   byId: Map<string, LookupRecord>;
@@ -17,7 +15,7 @@ interface KindCache {
  * Lookups by id and mnemonic, kept in memory for the life of the process. Only rows that exist are cached (an
  * unknown id or mnemonic is asked of the database every time, so a lookup created elsewhere is seen at once);
  * every create/update/delete through the service clears the kind here and, on PostgreSQL, in every other instance
- * (LISTEN/NOTIFY on LOOKUP_CHANGE_CHANNEL). Lookup tables are small, so the memory is bounded by their size.
+ * (src/db/change-events.ts: LISTEN/NOTIFY). Lookup tables are small, so the memory is bounded by their size.
  */
 export class LookupCache {
   private readonly kinds = new Map<LookupKind, KindCache>();
@@ -58,36 +56,24 @@ export class LookupCache {
 }
 
 const caches = new WeakMap<Database, LookupCache>();
+const KINDS: readonly string[] = ['resourceType', 'action', 'origin'];
 
 /** The cache of one open database (one per Database object, so tests on fresh databases never share one). */
 export function lookupCacheOf(db: Database): LookupCache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = new LookupCache();
-    caches.set(db, cache);
+    const created = new LookupCache();
+    onChange(db, (topic) => {
+      if (topic === null) created.invalidate();
+      else if (KINDS.includes(topic)) created.invalidate(topic as LookupKind);
+    });
+    caches.set(db, created);
+    cache = created;
   }
   return cache;
 }
 
 /** Drops the kind from this process's cache and tells other instances to do the same. */
-export async function lookupsChanged(db: Database, kind: LookupKind): Promise<void> {
-  lookupCacheOf(db).invalidate(kind);
-  if (db.kind === 'postgres') {
-    // Best effort: a lost notification only delays other instances until their listener reconnects (which clears).
-    await db.sql.query(`SELECT pg_notify($1, $2)`, [LOOKUP_CHANGE_CHANNEL, kind]).catch(() => undefined);
-  }
-}
-
-/** Starts clearing this process's cache when another instance changes a lookup; resolves to a stop function. */
-export async function listenForLookupChanges(db: Database): Promise<() => Promise<void>> {
-  if (!db.listen) return async () => undefined;
-  const cache = lookupCacheOf(db);
-  return db.listen(
-    LOOKUP_CHANGE_CHANNEL,
-    (payload) => {
-      const kind = payload as LookupKind;
-      cache.invalidate(['resourceType', 'action', 'origin'].includes(kind) ? kind : undefined);
-    },
-    () => cache.invalidate(),
-  );
+export function lookupsChanged(db: Database, kind: LookupKind): Promise<void> {
+  return announceChange(db, kind);
 }

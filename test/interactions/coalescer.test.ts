@@ -1,3 +1,4 @@
+import type { Express } from 'express';
 import { buildApp } from '../../src/app';
 import type { SqlExecutor } from '../../src/db/database';
 import { AppError } from '../../src/errors/app-error';
@@ -7,10 +8,21 @@ import { api, createTestApp, type TestApp } from '../helpers/app';
 import { countInteractions, createOrderResourceType, orderBody } from '../helpers/interactions';
 
 let t: TestApp;
+let app: Express;
 beforeAll(async () => {
-  // A long window and a group size of 5: five concurrent creates make exactly one group, whatever the timing.
-  t = await createTestApp({ COALESCE_WINDOW_MS: '1000', COALESCE_MAX_BATCH: '5' });
+  t = await createTestApp();
   await createOrderResourceType(t);
+  // A long window, a group size of 5 and no early flush: five concurrent creates make exactly one group.
+  app = await buildApp({
+    db: t.database.db,
+    config: t.config,
+    logError: () => undefined,
+    interactionWriter: new InteractionCoalescer(t.database.db.sql, {
+      windowMs: 1000,
+      maxBatch: 5,
+      flushWhenIdle: false,
+    }),
+  });
 });
 afterAll(() => t.close());
 
@@ -22,7 +34,7 @@ const insertsSince = (from: number) =>
 
 describe('concurrent single creates over HTTP', () => {
   it('answers every request with its own distinct row', async () => {
-    const writer = api(t.app, t.keys.write);
+    const writer = api(app, t.keys.write);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         writer
@@ -43,7 +55,7 @@ describe('concurrent single creates over HTTP', () => {
 
   it('writes a full group with one INSERT statement', async () => {
     const from = t.queries.length;
-    const writer = api(t.app, t.keys.write);
+    const writer = api(app, t.keys.write);
     const responses = await Promise.all(
       Array.from({ length: 5 }, (_, i) => writer.post('/api/interactions').send(orderBody(`group-${i}`))),
     );
@@ -52,7 +64,7 @@ describe('concurrent single creates over HTTP', () => {
   });
 
   it('fails only the request whose lookup is unknown', async () => {
-    const writer = api(t.app, t.keys.write);
+    const writer = api(app, t.keys.write);
     const responses = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         writer.post('/api/interactions').send(orderBody(`mixed-${i}`, i === 2 ? { action: 'NO_SUCH_ACTION' } : {})),
@@ -64,7 +76,7 @@ describe('concurrent single creates over HTTP', () => {
   });
 
   it('fails only the request whose row the database refuses', async () => {
-    const writer = api(t.app, t.keys.write);
+    const writer = api(app, t.keys.write);
     // A NUL character passes validation but PostgreSQL refuses it in text: only the database can say no.
     const responses = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
@@ -95,13 +107,17 @@ describe('a database failure', () => {
         }),
       exec: (sql) => db.sql.exec(sql),
     };
-    const app = await buildApp({
+    const failing = await buildApp({
       db,
       config: t.config,
       logError: () => undefined,
-      interactionWriter: new InteractionCoalescer(losingConnection, { windowMs: 1000, maxBatch: 4 }),
+      interactionWriter: new InteractionCoalescer(losingConnection, {
+        windowMs: 1000,
+        maxBatch: 4,
+        flushWhenIdle: false,
+      }),
     });
-    const writer = api(app, t.keys.write);
+    const writer = api(failing, t.keys.write);
     const responses = await Promise.all(
       Array.from({ length: 4 }, (_, i) => writer.post('/api/interactions').send(orderBody(`lost-${i}`))),
     );
@@ -113,7 +129,11 @@ describe('a database failure', () => {
 
 describe('the coalescer itself', () => {
   it('resolves each caller with the row of its own input, in one statement', async () => {
-    const coalescer = new InteractionCoalescer(t.database.db.sql, { windowMs: 60_000, maxBatch: 10 });
+    const coalescer = new InteractionCoalescer(t.database.db.sql, {
+      windowMs: 60_000,
+      maxBatch: 10,
+      flushWhenIdle: false,
+    });
     const from = t.queries.length;
     const rows = await Promise.all(
       Array.from({ length: 10 }, async (_, i) => coalescer.write(await prepare(`unit-${i}`))),
@@ -123,7 +143,11 @@ describe('the coalescer itself', () => {
   });
 
   it('writes the pending group on close (shutdown) before resolving', async () => {
-    const coalescer = new InteractionCoalescer(t.database.db.sql, { windowMs: 60_000, maxBatch: 100 });
+    const coalescer = new InteractionCoalescer(t.database.db.sql, {
+      windowMs: 60_000,
+      maxBatch: 100,
+      flushWhenIdle: false,
+    });
     const pending = await Promise.all([prepare('shutdown-0'), prepare('shutdown-1'), prepare('shutdown-2')]);
     const writes = pending.map((row) => coalescer.write(row));
     expect(await countInteractions(t.database.db, 'shutdown-')).toBe(0);
@@ -136,6 +160,12 @@ describe('the coalescer itself', () => {
     expect(await countInteractions(t.database.db, 'shutdown-')).toBe(3);
   });
 
+  it('writes a lone create without waiting out its window when no group is in flight', async () => {
+    const coalescer = new InteractionCoalescer(t.database.db.sql, { windowMs: 600_000, maxBatch: 100 });
+    const row = await coalescer.write(await prepare('eager-0'));
+    expect(row.resourceId).toBe('eager-0');
+  });
+
   it('refuses writes after close', async () => {
     const coalescer = new InteractionCoalescer(t.database.db.sql);
     await coalescer.close();
@@ -143,7 +173,11 @@ describe('the coalescer itself', () => {
   });
 
   it('maps a lookup deleted under a queued row to UNKNOWN_LOOKUP for that row only', async () => {
-    const coalescer = new InteractionCoalescer(t.database.db.sql, { windowMs: 60_000, maxBatch: 3 });
+    const coalescer = new InteractionCoalescer(t.database.db.sql, {
+      windowMs: 60_000,
+      maxBatch: 3,
+      flushWhenIdle: false,
+    });
     const good = await prepare('gone-0');
     const orphan = { ...(await prepare('gone-1')), resourceTypeId: '00000000-0000-7000-8000-0000000000ff' };
     const results = await Promise.allSettled([
