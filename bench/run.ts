@@ -436,6 +436,8 @@ async function main() {
     `WITH gone AS (DELETE FROM interactions WHERE user_id = ANY($1::text[]) RETURNING 1) SELECT count(*) AS removed FROM gone`,
     [markers],
   );
+  // The deletes leave dead rows and pages not all-visible: vacuum so the next --keep run starts as this one did.
+  await db.sql.exec('VACUUM ANALYZE interactions');
   await db.close();
 
   const peakRss = Math.max(0, ...Object.values(results).map((r) => r.peakRssMb ?? 0), serverInfo.vmHwmMb ?? 0);
