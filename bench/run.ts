@@ -16,7 +16,7 @@ import { migrate } from '../src/db/migrator';
 import { singleRowBaseline, unnestBaseline, type BaselineResult } from './baselines';
 import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
 import { buildScenarios, type BenchRequest, type Scenario } from './scenarios';
-import { memoryOf, startServer, type ServerProcess } from './server';
+import { memoryOf, SERVER_NODE_OPTIONS, startServer, type ServerProcess } from './server';
 
 interface Options {
   rows: number;
@@ -447,6 +447,7 @@ async function main() {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     database: options.pglite ? 'pglite' : 'postgresql',
     serverDir: options.serverDir ?? '.',
+    serverNodeOptions: SERVER_NODE_OPTIONS,
     rows: options.rows,
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,

@@ -3,6 +3,14 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
+/**
+ * V8 flags the service runs with: `BENCH_SERVER_NODE_OPTIONS`, default a capped heap. Without a cap V8 lets the
+ * heap grow to ~400 MB RSS under the batch scenario; with it the process stays near 230 MB at the same throughput
+ * (docs/benchmarks.md). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
+ */
+export const SERVER_NODE_OPTIONS =
+  process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=4';
+
 /** The service under test, running as its own process. */
 export interface ServerProcess {
   url: string;
@@ -40,8 +48,8 @@ export async function startServer(
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      // V8 flags for the service only (e.g. a heap cap), without touching the bench process itself.
-      ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      // V8 flags for the service only, without touching the bench process itself.
+      NODE_OPTIONS: SERVER_NODE_OPTIONS,
       ...env,
       PORT: String(port),
     },
