@@ -110,17 +110,19 @@ export async function prepareInteraction(db: Database, input: CreateInteractionI
 
 /**
  * Inserts prepared interactions with ONE statement (`INSERT … SELECT FROM unnest(…)`, so one transaction: all rows
- * or none) and returns the stored rows in input order (RETURNING order is not guaranteed; rows are matched by id).
+ * or none) and returns the stored rows in input order (RETURNING order is not promised; rows are matched by id).
+ * Only what the database makes comes back (interaction number, created date): the rest is what was sent, which
+ * spares parsing a thousand rows of JSON per batch. (A JSON value comes back as sent, not in jsonb's key order.)
  */
 export async function insertInteractions(sql: SqlExecutor, rows: readonly PreparedInteraction[]): Promise<InteractionRecord[]> {
   if (rows.length === 0) return [];
   const column = <K extends keyof PreparedInteraction>(key: K) => rows.map((row) => row[key]);
-  const stored = await sql.query<InteractionRecord>(
+  const stored = await sql.query<{ id: string; interactionNumber: number; createdDate: Date }>(
     `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
        external_reference, external_response, uow_id, user_id, interaction_timestamp)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::text[],
        $8::jsonb[], $9::uuid[], $10::text[], $11::timestamptz[])
-     RETURNING ${INTERACTION_COLUMNS}`,
+     RETURNING id, interaction_number AS "interactionNumber", created_date AS "createdDate"`,
     [
       column('id'),
       column('resourceId'),
@@ -137,9 +139,23 @@ export async function insertInteractions(sql: SqlExecutor, rows: readonly Prepar
   );
   const byId = new Map(stored.map((row) => [row.id, row]));
   return rows.map((row) => {
-    const found = byId.get(row.id);
-    if (!found) throw new AppError('INTERNAL', `Inserted interaction ${row.id} was not returned`);
-    return found;
+    const made = byId.get(row.id);
+    if (!made) throw new AppError('INTERNAL', `Inserted interaction ${row.id} was not returned`);
+    return {
+      id: row.id,
+      interactionNumber: made.interactionNumber,
+      resourceId: row.resourceId,
+      resourceTypeId: row.resourceTypeId,
+      actionId: row.actionId,
+      originId: row.originId,
+      interaction: row.interaction === null ? null : (JSON.parse(row.interaction) as JsonValue),
+      externalReference: row.externalReference,
+      externalResponse: row.externalResponse === null ? null : (JSON.parse(row.externalResponse) as JsonValue),
+      uowId: row.uowId,
+      userId: row.userId,
+      createdDate: made.createdDate,
+      interactionTimestamp: row.interactionTimestamp,
+    };
   });
 }
 
