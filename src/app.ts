@@ -13,6 +13,8 @@ import type { GraphQLContext } from './graphql/context';
 import { asAppError, formatGraphQLError, httpStatusPlugin } from './graphql/errors';
 import { queryLimitsRule } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
+import { createInteractionCoalescer } from './interactions/interaction.coalescer';
+import type { InteractionWriter } from './interactions/interaction.service';
 import { getSchema } from './graphql/schema';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -27,10 +29,18 @@ export interface BuildAppOptions {
   logger?: Logger;
   /** Metrics registry; one is made when absent. */
   metrics?: Metrics;
+  /** Where single creates are written; default: a coalescer configured from `config` (main.ts passes its own to flush it on shutdown). */
+  interactionWriter?: InteractionWriter;
 }
 
 /** Builds the HTTP app (REST, GraphQL, health, metrics) over an open database. Does not listen. */
-export async function buildApp({ db, config, logger, metrics }: BuildAppOptions): Promise<express.Express> {
+export async function buildApp({
+  db,
+  config,
+  logger,
+  metrics,
+  interactionWriter = createInteractionCoalescer(db, config),
+}: BuildAppOptions): Promise<express.Express> {
   const log = logger ?? createLogger({ level: config.logLevel });
   const meter = metrics ?? createMetrics(db);
   const schema = await getSchema();
@@ -44,6 +54,7 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
       principal,
       loaders: createLoaders(db),
       metrics: meter,
+      interactionWriter,
       chargeRateLimit(scope) {
         if (!principal || charged.has(scope)) return;
         charged.add(scope);
@@ -113,6 +124,8 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
     res.send(await meter.registry.metrics());
   });
 
+  // A batch of 1,000 interactions with real payloads outgrows 1 MB; the larger limit holds for that route only.
+  app.use('/api/interactions/batch', express.json({ limit: config.maxBatchBodyBytes, strict: false }));
   app.use(['/api', '/graphql'], express.json({ limit: config.maxBodyBytes, strict: false }));
 
   app.use('/api', authenticate(db, sendError));

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { AppError } from '../errors/app-error';
 import { bodyObject, header, pathParam, queryInt, queryString } from '../rest/params';
 import type { RestRoute } from '../rest/route';
 import {
@@ -53,6 +54,62 @@ export function createInputFrom(body: Record<string, unknown>, req: Request): Re
   return input;
 }
 
+const BATCH_ITEM_HEADER_FIELDS = [
+  ['uowId', 'x-uowid'],
+  ['userId', 'x-userid'],
+  ['interactionTimestamp', 'x-interaction-timestamp'],
+] as const;
+const STRING_FIELDS = [
+  'resourceId',
+  'resourceType',
+  'resourceTypeId',
+  'action',
+  'actionId',
+  'origin',
+  'originId',
+  'externalReference',
+  'uowId',
+  'userId',
+  'interactionTimestamp',
+] as const;
+
+/**
+ * `{interactions:[…]}` → the GraphQL inputs. Each item is a single-create body that may also carry `uowId`,
+ * `userId` and `interactionTimestamp`; an item's own value wins over the x-uowid / x-userid /
+ * x-interaction-timestamp header, which applies to every item that has none. Items of the wrong shape are refused
+ * here, by index, since GraphQL's own type errors would not name them.
+ */
+export function batchInputsFrom(body: Record<string, unknown>, req: Request): Record<string, unknown>[] {
+  const items = body.interactions;
+  if (!Array.isArray(items)) {
+    throw new AppError('VALIDATION_ERROR', 'interactions must be an array of interactions', { field: 'interactions' });
+  }
+  const errors: { index: number; code: 'VALIDATION_ERROR'; message: string; details: { field?: string } }[] = [];
+  const inputs = items.map((item: unknown, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      errors.push({ index, code: 'VALIDATION_ERROR', message: 'each interaction must be a JSON object', details: {} });
+      return {};
+    }
+    const fields = item as Record<string, unknown>;
+    if (typeof fields.resourceId !== 'string') {
+      errors.push({ index, code: 'VALIDATION_ERROR', message: 'resourceId is required (a string)', details: { field: 'resourceId' } });
+    }
+    for (const name of STRING_FIELDS) {
+      const value = fields[name];
+      if (name !== 'resourceId' && value !== undefined && value !== null && typeof value !== 'string') {
+        errors.push({ index, code: 'VALIDATION_ERROR', message: `${name} must be a string`, details: { field: name } });
+      }
+    }
+    const input = createInputFrom(fields, req);
+    for (const [name, headerName] of BATCH_ITEM_HEADER_FIELDS) input[name] = fields[name] ?? header(req, headerName);
+    return input;
+  });
+  if (errors.length > 0) {
+    throw new AppError('VALIDATION_ERROR', `${errors.length} problem(s) in the batch; nothing was recorded`, { errors });
+  }
+  return inputs;
+}
+
 /** REST routes of the interactions domain. */
 export const interactionRoutes: RestRoute[] = [
   {
@@ -67,6 +124,22 @@ export const interactionRoutes: RestRoute[] = [
       idempotencyKey: header(req, 'idempotency-key'),
     }),
     present: (data: { createInteraction: GraphQLInteraction }) => presentCreatedInteraction(data.createInteraction),
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/interactions/batch',
+    summary: 'Record up to 1,000 interactions atomically (all or none), answered in input order',
+    operation: `mutation RestCreateInteractions($inputs: [CreateInteractionInput!]!, $idempotencyKey: String) {
+      createInteractions(inputs: $inputs, idempotencyKey: $idempotencyKey) { ...RestInteraction }
+    } ${REST_INTERACTION_FRAGMENT}`,
+    variables: (req) => ({
+      inputs: batchInputsFrom(bodyObject(req), req),
+      idempotencyKey: header(req, 'idempotency-key'),
+    }),
+    present: (data: { createInteractions: GraphQLInteraction[] }) => ({
+      data: data.createInteractions.map(presentCreatedInteraction),
+    }),
     status: 201,
   },
   {
