@@ -1,7 +1,9 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { authenticate } from './auth/auth.middleware';
+import { graphiqlPage, serveConsole } from './console/console.middleware';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, errorBody, httpStatusFor } from './errors/app-error';
@@ -17,6 +19,8 @@ export interface BuildAppOptions {
   config: Config;
   /** Where unexpected errors are reported; defaults to stderr. */
   logError?: (error: unknown, context: { method: string; path: string }) => void;
+  /** The built web console; defaults to web/dist (tests point it elsewhere). */
+  consoleDir?: string;
 }
 
 const defaultLogError = (error: unknown, context: { method: string; path: string }) => {
@@ -24,7 +28,7 @@ const defaultLogError = (error: unknown, context: { method: string; path: string
 };
 
 /** Builds the HTTP app (REST, GraphQL, health) over an open database. Does not listen. */
-export async function buildApp({ db, config, logError = defaultLogError }: BuildAppOptions): Promise<express.Express> {
+export async function buildApp({ db, config, logError = defaultLogError, consoleDir }: BuildAppOptions): Promise<express.Express> {
   const schema = await getSchema();
   const contextFor = (req: Request): GraphQLContext => ({
     db,
@@ -39,6 +43,8 @@ export async function buildApp({ db, config, logError = defaultLogError }: Build
     formatError: formatGraphQLError,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // Browsers get the bundled GraphiQL (graphiqlPage) instead of Apollo's landing page, which loads from a CDN.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
@@ -67,15 +73,19 @@ export async function buildApp({ db, config, logError = defaultLogError }: Build
   const graphqlAuth = authenticate(db, (res, error) => {
     res.status(httpStatusFor(error.code)).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   });
+  app.get('/graphql', graphiqlPage({ dir: consoleDir }));
   app.use(
     '/graphql',
     (req: Request, res: Response, next: NextFunction) => {
-      // A browser opening /graphql gets Apollo's landing page without a key; every operation needs one.
+      // A plain GET /graphql (no operation) needs no key: browsers got GraphiQL above; others get Apollo's answer.
       if (req.method === 'GET' && req.query.query === undefined) return next();
       return graphqlAuth(req, res, next);
     },
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }),
   );
+
+  // The web console: static assets and index.html for client routes; never shadows the paths above.
+  app.use(serveConsole({ dir: consoleDir }));
 
   // Body parser failures and anything unexpected: coded JSON errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
