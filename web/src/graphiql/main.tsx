@@ -7,18 +7,24 @@ import { getSession } from '../session';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
-// Same origin, headers from GraphiQL's header editor (pre-filled with the console's key).
+const key = getSession()?.key;
+
+// Same origin; headers from GraphiQL's header editor (pre-filled with the console's key). The schema
+// introspection can run before the editor's headers are read, so the signed-in key is the default.
 const fetcher: Fetcher = async (params, options) => {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (key) headers['x-api-key'] = key;
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(options?.headers ?? {}) },
+    headers: { ...headers, ...((options?.headers as Record<string, string> | undefined) ?? {}) },
     body: JSON.stringify(params),
   });
   return response.json();
 };
 
-const key = getSession()?.key;
-const DEFAULT_QUERY = `# Interactions GraphQL explorer. ${key ? 'The x-api-key header comes from your console sign-in.' : 'Sign in at / first, or put {"x-api-key": "…"} in Headers below.'}
+const DEFAULT_QUERY = `# Interactions GraphQL explorer.
+# ${key ? 'The x-api-key header (Headers, below) comes from your console sign-in.' : 'Sign in to the console at / first, or set {"x-api-key": "…"} in Headers below.'}
+# Ctrl+Enter runs the query; the Docs button lists every field.
 {
   interactions(limit: 10) {
     items { interactionNumber resourceId createdDate action { mnemonic icon } }
@@ -35,6 +41,12 @@ createRoot(document.getElementById('graphiql')!).render(
       initialHeaders={JSON.stringify({ 'x-api-key': key ?? '' }, null, 2)}
       isHeadersEditorEnabled
       shouldPersistHeaders={false}
-    />
+    >
+      <GraphiQL.Logo>
+        <a href="/" className="console-link">
+          ← Interactions console
+        </a>
+      </GraphiQL.Logo>
+    </GraphiQL>
   </StrictMode>,
 );

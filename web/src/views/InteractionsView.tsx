@@ -7,7 +7,7 @@ import { Time } from '../components/Time';
 import { ConsoleInteractionDetailDocument, ConsoleInteractionsDocument } from '../generated/graphql';
 import { useLookups } from '../lookups';
 import { Link, navigate, useLocation } from '../router';
-import { fromLocalInput, PRESETS, toLocalInput } from '../time';
+import { formatAbsolute, fromLocalInput, PRESETS, toLocalInput } from '../time';
 import { useQuery } from '../useQuery';
 import { TimelineChart } from './TimelineChart';
 import { filterFromSearch, intParam, LOOKUP_FILTERS, TEXT_FILTERS, withParams } from './filters';
@@ -49,11 +49,11 @@ export function InteractionsView() {
       {data ? (
         <>
           <div className="table-wrap" role="region" aria-label="Interactions table" tabIndex={0}>
-            <table className="table" data-testid="interactions-table">
+            <table className="table cards" data-testid="interactions-table">
               <thead>
                 <tr>
                   <th scope="col">#</th>
-                  <th scope="col">Time</th>
+                  <th scope="col">Recorded</th>
                   <th scope="col">Resource</th>
                   <th scope="col">Action</th>
                   <th scope="col">Origin</th>
@@ -68,11 +68,16 @@ export function InteractionsView() {
                 {data.interactions.items.map((item) => (
                   <Fragment key={item.id}>
                     <tr data-interaction-id={item.id}>
-                      <td className="num">{item.interactionNumber}</td>
-                      <td>
-                        <Time iso={item.interactionTimestamp ?? item.createdDate} />
+                      <td className="num" data-label="#">{item.interactionNumber}</td>
+                      <td data-label="Recorded">
+                        <Time iso={item.createdDate} />
+                        {item.interactionTimestamp && item.interactionTimestamp !== item.createdDate ? (
+                          <span className="muted small occurred" title="interactionTimestamp: when it happened, as the caller said">
+                            happened {formatAbsolute(item.interactionTimestamp)}
+                          </span>
+                        ) : null}
                       </td>
-                      <td>
+                      <td data-label="Resource">
                         <div className="stack">
                           <Badge kind="resourceType" lookup={item.resourceType} />
                           <Link to={withParams('/', new URLSearchParams(), { resourceId: item.resourceId })} className="mono">
@@ -80,14 +85,14 @@ export function InteractionsView() {
                           </Link>
                         </div>
                       </td>
-                      <td>
+                      <td data-label="Action">
                         <Badge kind="action" lookup={item.action} />
                       </td>
-                      <td>
+                      <td data-label="Origin">
                         <Badge kind="origin" lookup={item.origin} />
                       </td>
-                      <td>{item.userId ?? <span className="muted">—</span>}</td>
-                      <td>
+                      <td data-label="User">{item.userId ?? <span className="muted">—</span>}</td>
+                      <td data-label="Unit of work">
                         <Link to={`/trace/${item.uowId}`} className="mono uow" title={`Trace ${item.uowId}`}>
                           {item.uowId.slice(0, 8)}…
                         </Link>
@@ -225,9 +230,9 @@ function Filters({ search, go }: { search: URLSearchParams; go: (changes: Record
       </fieldset>
       <div className="filter-grid">
         {LOOKUP_FILTERS.map((f) => (
-          <label key={f.name}>
-            {f.label}
-            <select name={f.name} value={search.get(f.name) ?? ''} onChange={(e) => go({ [f.name]: e.target.value, page: undefined })}>
+          <div className="field" key={f.name}>
+            <label htmlFor={`filter-${f.name}`}>{f.label}</label>
+            <select id={`filter-${f.name}`} name={f.name} value={search.get(f.name) ?? ''} onChange={(e) => go({ [f.name]: e.target.value, page: undefined })}>
               <option value="">Any</option>
               {(lookups.data?.[f.list] ?? []).map((l) => (
                 <option key={l.id} value={l.mnemonic}>
@@ -236,18 +241,19 @@ function Filters({ search, go }: { search: URLSearchParams; go: (changes: Record
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         ))}
         {TEXT_FILTERS.slice(0, more ? TEXT_FILTERS.length : 2).map((f) => (
-          <label key={f.name}>
-            {f.label}
+          <div className="field" key={f.name}>
+            <label htmlFor={`filter-${f.name}`}>{f.label}</label>
             <input
+              id={`filter-${f.name}`}
               name={f.name}
               value={text[f.name]}
               onChange={(e) => setText({ ...text, [f.name]: e.target.value })}
               spellCheck={false}
             />
-          </label>
+          </div>
         ))}
       </div>
       <div className="row">

@@ -114,7 +114,7 @@ export function LookupsView({ session }: { session: Session }) {
                     {row.isSystem ? <span className="muted small"> · system</span> : null}
                   </td>
                   <td className="small">{row.description ?? <span className="muted">—</span>}</td>
-                  <td className="small">{ratio === null ? '—' : `${ratio.toFixed(1)}:1${ratio < MIN_CONTRAST ? ' (low)' : ''}`}</td>
+                  <td className="small">{ratio === null ? '—' : `${ratio.toFixed(1)}:1${ratio < MIN_CONTRAST ? ' — too low, shown with readable text' : ''}`}</td>
                   {admin ? (
                     <td>
                       <button type="button" className="small-button" onClick={() => setEditing(row)}>
