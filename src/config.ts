@@ -17,6 +17,8 @@ export interface Config {
   production: boolean;
   /** Seconds given to in-flight requests on SIGTERM/SIGINT; `SHUTDOWN_TIMEOUT_SECONDS`, default 10. */
   shutdownTimeoutSeconds: number;
+  /** Seconds between refreshes of the timeline view; `TIMELINE_REFRESH_SECONDS`, default 300, 0 disables. */
+  timelineRefreshSeconds: number;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -43,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutSeconds: intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600),
+    timelineRefreshSeconds: intFrom(env, 'TIMELINE_REFRESH_SECONDS', 300, 0, 86400),
   };
 }

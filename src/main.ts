@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import { ensureBootstrapKey } from './auth/api-key.service';
 import { loadConfig } from './config';
 import { openMigratedDatabase } from './db/open';
+import { startTimelineRefresher } from './timeline/timeline.refresher';
 
 function log(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}) {
   const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra });
@@ -30,6 +31,17 @@ async function main() {
   const server: Server = app.listen(config.port, () => {
     log('info', 'listening', { port: config.port, url: `http://localhost:${config.port}` });
   });
+  // Started here, not in buildApp, so tests and scripts that build an app run no timers.
+  const refresher =
+    config.timelineRefreshSeconds > 0
+      ? startTimelineRefresher(db, {
+          intervalSeconds: config.timelineRefreshSeconds,
+          onRefresh: (outcome) => {
+            if ('error' in outcome) log('warn', 'timeline refresh failed', { error: String(outcome.error) });
+            else if (outcome.result) log('info', 'timeline refreshed', { durationMs: outcome.result.durationMs });
+          },
+        })
+      : null;
   server.on('error', (error) => {
     log('error', 'server error', { error: String(error) });
     process.exit(1);
@@ -48,6 +60,7 @@ async function main() {
     force.unref();
     server.close(async () => {
       try {
+        await refresher?.stop();
         await db.close();
         log('info', 'stopped');
         process.exit(0);

@@ -6,6 +6,7 @@ import { requireScope, SCOPES, type Scope } from '../auth/scopes';
 import { AppError } from '../errors/app-error';
 import { InteractionResolver } from '../interactions/interaction.resolver';
 import { ActionResolver, OriginResolver, ResourceTypeResolver } from '../lookups/lookup.resolver';
+import { TimelineResolver } from '../timeline/timeline.resolver';
 import type { GraphQLContext } from './context';
 
 /** Every resolver of the API; a new domain adds its resolvers here. */
@@ -15,6 +16,7 @@ export const RESOLVERS = [
   OriginResolver,
   InteractionResolver,
   ApiKeyResolver,
+  TimelineResolver,
 ] as const;
 
 // `@Authorized('read')` etc.: throws the same coded errors REST reports, instead of type-graphql's generic one.

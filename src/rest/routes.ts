@@ -1,7 +1,14 @@
 import { apiKeyRoutes } from '../auth/api-key.routes';
 import { interactionRoutes } from '../interactions/interaction.routes';
 import { lookupRoutesTable } from '../lookups/lookup.routes';
+import { timelineRoutes } from '../timeline/timeline.routes';
 import type { RestRoute } from './route';
 
 /** The whole REST table, in matching order (literal paths before parameterised siblings). */
-export const REST_ROUTES: readonly RestRoute[] = [...interactionRoutes, ...lookupRoutesTable, ...apiKeyRoutes];
+export const REST_ROUTES: readonly RestRoute[] = [
+  // Literal /api/interactions/timeline… paths first: /api/interactions/:id would swallow them.
+  ...timelineRoutes,
+  ...interactionRoutes,
+  ...lookupRoutesTable,
+  ...apiKeyRoutes,
+];

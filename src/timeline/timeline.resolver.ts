@@ -1,0 +1,57 @@
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { AppError } from '../errors/app-error';
+import type { GraphQLContext } from '../graphql/context';
+import {
+  getTimeline,
+  refreshTimeline,
+  type Timeline as TimelineResult,
+  type TimelineRefresh as RefreshResult,
+} from './timeline.service';
+import { Timeline, TimelineFilterInput, TimelineRefresh } from './timeline.type';
+
+@Resolver()
+export class TimelineResolver {
+  @Authorized('read')
+  @Query(() => Timeline, {
+    description:
+      'Interaction counts per bucket by creation time, exact up to now. Either days (whole UTC days ending today, default 90) or startDate + endDate.',
+  })
+  timeline(
+    @Ctx() { db }: GraphQLContext,
+    @Arg('days', () => Int, {
+      nullable: true,
+      description: 'Whole UTC days ending with today, 1–3650 (default 90 without a range).',
+    })
+    days?: number,
+    @Arg('startDate', () => String, {
+      nullable: true,
+      description: 'Range start: ISO date or date-time (with endDate).',
+    })
+    startDate?: string,
+    @Arg('endDate', () => String, {
+      nullable: true,
+      description: 'Range end: ISO date (includes that whole UTC day) or date-time (with startDate).',
+    })
+    endDate?: string,
+    @Arg('granularity', () => String, {
+      nullable: true,
+      description:
+        '15min, hour, 6hour or day; from the span when absent (≤ 6 h 15min, ≤ 2 days hour, ≤ 14 days 6hour, else day).',
+    })
+    granularity?: string,
+    @Arg('filter', () => TimelineFilterInput, { nullable: true }) filter?: TimelineFilterInput,
+  ): Promise<TimelineResult> {
+    return getTimeline(db, { days, startDate, endDate, granularity, filter });
+  }
+
+  @Authorized('admin')
+  @Mutation(() => TimelineRefresh, {
+    description: 'Refreshes the timeline view now (concurrently: readers are not blocked).',
+  })
+  async refreshTimeline(@Ctx() { db }: GraphQLContext): Promise<RefreshResult> {
+    const result = await refreshTimeline(db, { wait: true });
+    // wait: true always refreshes; null would mean the lock was skipped, which only the timer asks for.
+    if (!result) throw new AppError('INTERNAL', 'refresh skipped');
+    return result;
+  }
+}
