@@ -8,6 +8,8 @@ import { InteractionResolver } from '../interactions/interaction.resolver';
 import { ActionResolver, OriginResolver, ResourceTypeResolver } from '../lookups/lookup.resolver';
 import { TimelineResolver } from '../timeline/timeline.resolver';
 import type { GraphQLContext } from './context';
+import { InteractionTraceResolver, TraceResolver } from '../traces/trace.resolver';
+import { ActivityResolver } from '../activity/activity.resolver';
 
 /** Every resolver of the API; a new domain adds its resolvers here. */
 export const RESOLVERS = [
@@ -17,6 +19,9 @@ export const RESOLVERS = [
   InteractionResolver,
   ApiKeyResolver,
   TimelineResolver,
+  TraceResolver,
+  InteractionTraceResolver,
+  ActivityResolver,
 ] as const;
 
 // `@Authorized('read')` etc.: throws the same coded errors REST reports, instead of type-graphql's generic one.

@@ -3,6 +3,8 @@ import { interactionRoutes } from '../interactions/interaction.routes';
 import { lookupRoutesTable } from '../lookups/lookup.routes';
 import { timelineRoutes } from '../timeline/timeline.routes';
 import type { RestRoute } from './route';
+import { traceRoutes } from '../traces/trace.routes';
+import { activityRoutes } from '../activity/activity.routes';
 
 /** The whole REST table, in matching order (literal paths before parameterised siblings). */
 export const REST_ROUTES: readonly RestRoute[] = [
@@ -11,4 +13,6 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...interactionRoutes,
   ...lookupRoutesTable,
   ...apiKeyRoutes,
+  ...traceRoutes,
+  ...activityRoutes,
 ];

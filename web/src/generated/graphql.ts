@@ -3,16 +3,25 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Activity across resources: which users touched them in which units of work. */
 export type ActivityInput = {
+  /** Recorded on or before; a date-only value includes that whole UTC day. */
   endDate?: string | null | undefined;
+  /** Groups per page, default 50; above 100 is taken as 100. */
   limit?: number | null | undefined;
+  /** 1-based page of groups, default 1. */
   page?: number | null | undefined;
+  /** 1 to 100 resources; interactions touching any of them match. */
   resources: Array<ActivityResourceInput>;
+  /** Recorded on or after (ISO date or date-time). */
   startDate?: string | null | undefined;
 };
 
+/** A resource to look for. */
 export type ActivityResourceInput = {
+  /** The caller's identifier of the resource (1–512 characters). */
   resourceId: string;
+  /** Resource type mnemonic; absent = the id under any type. */
   resourceType?: string | null | undefined;
 };
 
@@ -56,9 +65,13 @@ export type LookupInput = {
   name?: string | null | undefined;
 };
 
+/** Optional filters of the timeline, by mnemonic; an unknown mnemonic counts nothing. */
 export type TimelineFilterInput = {
+  /** Action mnemonic. */
   action?: string | null | undefined;
+  /** Origin mnemonic. */
   origin?: string | null | undefined;
+  /** Resource type mnemonic. */
   resourceType?: string | null | undefined;
 };
 

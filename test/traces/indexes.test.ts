@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { findActivity, findActivityGroupInteractions, parseActivityQuery } from '../../src/activity/activity.service';
+import type { Database, SqlExecutor } from '../../src/db/database';
+import { findTraceInteractions, findTraceSummaries, getTrace, getTraceTimeline } from '../../src/traces/trace.service';
+import { createTestDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
+import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
+
+// Plans only mean something on PostgreSQL with realistic statistics; PGlite runs every other test of this domain.
+const onPostgres = TEST_DATABASE_KIND === 'postgres' ? describe : describe.skip;
+if (TEST_DATABASE_KIND !== 'postgres') {
+  it.skip('index plans are checked on PostgreSQL only (set DATABASE_URL)', () => undefined);
+}
+
+let test: TestDatabase;
+const uow = randomUUID();
+const plans: string[] = [];
+
+/** The real database, but every statement the services send is EXPLAINed first (with its parameters). */
+function explaining(db: Database): Database {
+  const sql: SqlExecutor = {
+    async query<T>(text: string, params: unknown[] = []) {
+      const rows = await db.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
+      plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
+      return db.sql.query<T>(text, params);
+    },
+    exec: (text) => db.sql.exec(text),
+  };
+  return { ...db, sql };
+}
+
+async function planOf(run: (db: Database) => Promise<unknown>): Promise<string> {
+  plans.length = 0;
+  await run(explaining(test.db));
+  return plans.join('\n----\n');
+}
+
+function expectIndexUse(plan: string) {
+  expect(plan).not.toMatch(/Seq Scan on interactions/);
+  expect(plan).toMatch(/(Index Scan|Index Only Scan|Bitmap Index Scan) (Backward )?using interactions_\w+ on interactions|Bitmap Index Scan on interactions_\w+/);
+}
+
+onPostgres('indexes (EXPLAIN on 100,000 rows)', () => {
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    const db = test.db;
+    await insertResourceTypes(db, ['ORDER', 'PAYMENT']);
+    // 100,000 rows in 2,000 units of work over 5,000 resources, set-based.
+    await db.sql.exec(`
+      INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction, uow_id, user_id, created_date,
+        interaction_timestamp)
+      SELECT gen_random_uuid(), 'res-' || (g % 5000), (SELECT id FROM resource_types WHERE mnemonic = 'ORDER'),
+        (SELECT id FROM actions WHERE mnemonic = 'CREATE'), (SELECT id FROM origins WHERE mnemonic = 'API'),
+        jsonb_build_object('n', g, 'pad', repeat('x', 100)),
+        ('00000000-0000-4000-8000-' || lpad(to_hex(g % 2000), 12, '0'))::uuid, 'user-' || (g % 300),
+        now() - (g || ' seconds')::interval, CASE WHEN g % 3 = 0 THEN now() - (g || ' seconds')::interval END
+      FROM generate_series(1, 100000) AS g`);
+    // The trace under test: 5,000 interactions (a large unit of work), half with a custom timestamp.
+    await db.sql.query(
+      `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction, uow_id, user_id,
+         created_date, interaction_timestamp)
+       SELECT gen_random_uuid(), 'res-' || (g % 7), (SELECT id FROM resource_types WHERE mnemonic = 'PAYMENT'),
+         (SELECT id FROM actions WHERE mnemonic = 'UPDATE'), (SELECT id FROM origins WHERE mnemonic = 'WEBAPP'),
+         jsonb_build_object('pad', repeat('y', 100)), $1, 'user-1', now() - (g || ' ms')::interval,
+         CASE WHEN g % 2 = 0 THEN now() - (g || ' ms')::interval END
+       FROM generate_series(1, 5000) AS g`,
+      [uow],
+    );
+    await insertInteractionRow(db, { uowId: uow, resourceId: 'res-1', resourceType: 'ORDER', userId: 'user-1' });
+    // VACUUM sets the visibility map (what autovacuum does in production), so index-only scans are planned.
+    await db.sql.exec('VACUUM ANALYZE interactions');
+  });
+  afterAll(() => test?.close());
+
+  it('finds a trace by uowId through an index', async () => {
+    expectIndexUse(await planOf((db) => getTrace(db, { uowId: uow })));
+  });
+
+  it('reads a trace page in chronological order through the trace index, without sorting', async () => {
+    const plan = await planOf((db) => findTraceInteractions(db, { uowId: uow, page: 1, limit: 1000 }));
+    expectIndexUse(plan);
+    expect(plan.split('\n----\n')[0]).toMatch(/interactions_uow_chrono_idx/);
+    expect(plan.split('\n----\n')[0]).not.toMatch(/Sort/);
+  });
+
+  it('computes the timeline and the summary from the trace index', async () => {
+    const plan = await planOf(async (db) => {
+      await getTraceTimeline(db, { uowId: uow });
+      await findTraceSummaries(db, [uow, randomUUID()]);
+    });
+    expectIndexUse(plan);
+    expect(plan).toMatch(/Index Only Scan using interactions_uow_chrono_idx/);
+  });
+
+  it('finds activity by resource through the activity index', async () => {
+    const query = { resources: [{ resourceId: 'res-1', resourceType: 'ORDER' }, { resourceId: 'res-2' }] };
+    const plan = await planOf((db) => findActivity(db, { query, limit: 50 }));
+    expectIndexUse(plan);
+    expect(plan).toMatch(/interactions_activity_idx/);
+  });
+
+  it("reads activity groups' interactions through an index", async () => {
+    const match = parseActivityQuery({ resources: [{ resourceId: 'res-1' }] });
+    expectIndexUse(await planOf((db) => findActivityGroupInteractions(db, [{ userId: 'user-1', uowId: uow, match, limit: 10 }])));
+  });
+});
