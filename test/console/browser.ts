@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code inside page.evaluate() runs in the browser: DOM types for those callbacks.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Code inside page.evaluate() runs in the browser: DOM types for those callbacks.
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
