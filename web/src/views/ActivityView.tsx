@@ -130,15 +130,18 @@ export function ActivityView() {
                       <ul className="plain">
                         {g.resources.map((r) => (
                           <li key={`${r.resourceType}:${r.resourceId}`}>
-                            <span className="muted small">{r.resourceType}</span> <span className="mono">{r.resourceId}</span>
+                            <Badge kind="resourceType" lookup={lookups.find('resourceType', r.resourceType)} />{' '}
+                            <span className="mono">{r.resourceId}</span>
                           </li>
                         ))}
                       </ul>
                     </td>
-                    <td className="badges">
-                      {g.actions.map((m) => (
-                        <Badge key={m} kind="action" lookup={lookups.find('action', m)} />
-                      ))}
+                    <td>
+                      <div className="badges">
+                        {g.actions.map((m) => (
+                          <Badge key={m} kind="action" lookup={lookups.find('action', m)} />
+                        ))}
+                      </div>
                     </td>
                   </tr>
                 ))}

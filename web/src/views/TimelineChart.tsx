@@ -17,8 +17,14 @@ export function TimelineChart({ filter }: { filter: InteractionFilterInput }) {
   const { search } = useLocation();
   const variables = useMemo(
     () => ({
-      ...(filter.startDate ? { startDate: filter.startDate, endDate: filter.endDate ?? new Date().toISOString() } : { days: 90 }),
-      filter: { resourceType: filter.resourceType ?? null, action: filter.action ?? null, origin: filter.origin ?? null },
+      ...(filter.startDate
+        ? { startDate: filter.startDate, endDate: filter.endDate ?? new Date().toISOString() }
+        : { days: 90 }),
+      filter: {
+        resourceType: filter.resourceType ?? null,
+        action: filter.action ?? null,
+        origin: filter.origin ?? null,
+      },
     }),
     [filter],
   );
@@ -53,20 +59,32 @@ export function TimelineChart({ filter }: { filter: InteractionFilterInput }) {
         {formatAbsolute(data.timeline.endDate)}, per {LABEL[granularity] ?? granularity}
         <span className="muted"> · click a bar to zoom in</span>
       </figcaption>
-      <div className="bars" data-testid="timeline-bars" data-granularity={granularity}>
-        {buckets.map((b) => (
-          <button
-            key={b.bucket}
-            type="button"
-            className="bar"
-            style={{ height: `${Math.max(b.count ? 4 : 1, (b.count / max) * 100)}%` }}
-            aria-label={`${formatAbsolute(b.bucket)}: ${b.count} interactions`}
-            title={`${formatAbsolute(b.bucket)}: ${b.count}`}
-            data-count={b.count}
-            onClick={() => narrow(b.bucket)}
-          />
-        ))}
+      <div className="chart-body">
+        <div className="y-axis small muted" aria-hidden="true">
+          <span>{max}</span>
+          <span>0</span>
+        </div>
+        <div className="bars" data-testid="timeline-bars" data-granularity={granularity}>
+          {buckets.map((b) => (
+            <button
+              key={b.bucket}
+              type="button"
+              className="bar"
+              style={{ height: `${Math.max(b.count ? 4 : 1, (b.count / max) * 100)}%` }}
+              aria-label={`${formatAbsolute(b.bucket)}: ${b.count} interactions`}
+              title={`${formatAbsolute(b.bucket)}: ${b.count}`}
+              data-count={b.count}
+              onClick={() => narrow(b.bucket)}
+            />
+          ))}
+        </div>
       </div>
+      {buckets.length ? (
+        <div className="x-axis small muted" aria-hidden="true">
+          <span>{formatAbsolute(buckets[0].bucket)}</span>
+          <span>{formatAbsolute(buckets[buckets.length - 1].bucket)}</span>
+        </div>
+      ) : null}
     </figure>
   );
 }

@@ -4,7 +4,7 @@ import { Time } from '../components/Time';
 import { ConsoleTraceDocument } from '../generated/graphql';
 import { useLookups } from '../lookups';
 import { hrefWith, Link } from '../router';
-import { formatAbsolute, formatDuration } from '../time';
+import { formatDuration } from '../time';
 import { useQuery } from '../useQuery';
 
 /** One unit of work: summary figures and a waterfall of its interactions by offset from the first. */
@@ -39,15 +39,17 @@ export function TraceView({ uowId }: { uowId: string }) {
               <dt>Duration</dt>
               <dd>{formatDuration(trace.summary.durationMs)}</dd>
             </div>
-            <div>
+            <div className="wide">
               <dt>Started</dt>
               <dd>
                 <Time iso={trace.summary.startTime} />
               </dd>
             </div>
-            <div>
+            <div className="wide">
               <dt>Ended</dt>
-              <dd>{formatAbsolute(trace.summary.endTime)}</dd>
+              <dd>
+                <Time iso={trace.summary.endTime} />
+              </dd>
             </div>
             <div>
               <dt>Resources</dt>
@@ -66,11 +68,16 @@ export function TraceView({ uowId }: { uowId: string }) {
               </dd>
             </div>
             <div className="wide">
-              <dt>Resource types · origins</dt>
+              <dt>Resource types</dt>
               <dd className="badges">
                 {trace.summary.resourceTypes.map((m) => (
                   <Badge key={m} kind="resourceType" lookup={lookups.find('resourceType', m)} />
                 ))}
+              </dd>
+            </div>
+            <div className="wide">
+              <dt>Origins</dt>
+              <dd className="badges">
                 {trace.summary.origins.map((m) => (
                   <Badge key={m} kind="origin" lookup={lookups.find('origin', m)} />
                 ))}
@@ -78,10 +85,20 @@ export function TraceView({ uowId }: { uowId: string }) {
             </div>
           </dl>
           <h2>Waterfall</h2>
+          <div className="wf-scale small muted" aria-hidden="true">
+            <span />
+            <span className="wf-scale-track">
+              <span>0 ms</span>
+              <span>{formatDuration(duration)}</span>
+            </span>
+          </div>
           <ol className="waterfall" data-testid="waterfall" aria-label="Interactions in order">
-            {rows.map((row) => {
+            {rows.map((row, i) => {
               const item = byId.get(row.interactionId);
-              const left = duration > 0 ? (row.offsetMs / duration) * 100 : 0;
+              const at = (ms: number) => (duration > 0 ? (ms / duration) * 100 : 0);
+              const left = at(row.offsetMs);
+              // The bar spans the time since the previous interaction: where the unit of work spent its time.
+              const from = i > 0 ? at(rows[i - 1].offsetMs) : left;
               return (
                 <li key={row.interactionId} data-offset-ms={row.offsetMs} data-interaction-number={row.interactionNumber}>
                   <div className="wf-label">
@@ -101,7 +118,8 @@ export function TraceView({ uowId }: { uowId: string }) {
                     {row.userId ? <span className="muted small">by {row.userId}</span> : null}
                   </div>
                   <div className="wf-track" aria-hidden="true">
-                    <span className="wf-dot" style={{ left: `calc(${left}% - ${left > 50 ? 10 : 0}px)` }} />
+                    <span className="wf-gap" style={{ left: `${from}%`, width: `${left - from}%` }} />
+                    <span className="wf-dot" style={{ left: `calc(${left}% - 5px)` }} />
                   </div>
                 </li>
               );
