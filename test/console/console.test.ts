@@ -267,19 +267,28 @@ describe('web console in a browser', () => {
     await context.addInitScript((key) => {
       sessionStorage.setItem('interactions.console.session', JSON.stringify({ key, name: 'read', scopes: ['read'] }));
     }, t.keys.read);
-    await page.goto('/');
-    await rows(page).first().waitFor();
-    const timing = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const mark = performance.getEntriesByName('console:interactions-rendered')[0];
-      return { domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd), tableRenderedMs: Math.round(mark.startTime) };
-    });
+    // Three cold page loads (the first also fills the HTTP cache of hashed assets, as a first visit would not):
+    // report each and the median; the machine is shared, so single figures wander.
+    const loads: { domContentLoadedMs: number; tableRenderedMs: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto('/');
+      await rows(page).first().waitFor();
+      await page.waitForFunction(() => performance.getEntriesByName('console:interactions-rendered').length > 0);
+      loads.push(
+        await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          const mark = performance.getEntriesByName('console:interactions-rendered')[0];
+          return { domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd), tableRenderedMs: Math.round(mark.startTime) };
+        }),
+      );
+    }
+    const timing = { loads, medianTableRenderedMs: loads.map((l) => l.tableRenderedMs).sort((a, b) => a - b)[1] };
     const html = fs.readFileSync(path.resolve(__dirname, '../../web/dist/index.html'), 'utf8');
     const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
     const gzipBytes = scripts.reduce((sum, s) => sum + gzipSync(fs.readFileSync(path.resolve(__dirname, '../../web/dist', `.${s}`))).length, 0);
     Object.assign(metrics, { firstLoad: timing, consoleEntryJs: { files: scripts, gzipBytes, gzipKB: +(gzipBytes / 1024).toFixed(1) } });
     console.log(`console metrics: ${JSON.stringify(metrics)}`);
-    expect(timing.tableRenderedMs).toBeGreaterThan(0);
+    expect(timing.medianTableRenderedMs).toBeGreaterThan(0);
     expect(gzipBytes).toBeLessThan(300 * 1024);
     await context.close();
   });

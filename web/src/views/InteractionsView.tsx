@@ -44,7 +44,7 @@ export function InteractionsView() {
         ) : null}
       </div>
       <Filters key={search.toString()} search={search} go={go} />
-      <TimelineChart filter={filter} />
+      <TimelineChart filter={filter} defer={!data && !error} />
       <ErrorMessage error={error} title="Could not load interactions." />
       {data ? (
         <>
