@@ -51,6 +51,13 @@ export function formatRelative(iso: string, now = Date.now()): string {
   return relative.format(seconds, 'second');
 }
 
+const short = new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "20 Nov, 10:00" (axis labels). */
+export function formatShort(iso: string): string {
+  return short.format(new Date(iso));
+}
+
 export function formatAbsolute(iso: string): string {
   return absolute.format(new Date(iso));
 }

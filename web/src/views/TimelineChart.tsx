@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { describeError } from '../api';
 import { ConsoleTimelineDocument, type InteractionFilterInput } from '../generated/graphql';
 import { navigate, useLocation } from '../router';
-import { formatAbsolute, granularityMs } from '../time';
+import { formatAbsolute, formatShort, granularityMs } from '../time';
 import { useQuery } from '../useQuery';
 import { withParams } from './filters';
 
@@ -82,8 +82,8 @@ export function TimelineChart({ filter, defer = false }: { filter: InteractionFi
       </div>
       {buckets.length ? (
         <div className="x-axis small muted" aria-hidden="true">
-          <span>{formatAbsolute(buckets[0].bucket)}</span>
-          <span>{formatAbsolute(buckets[buckets.length - 1].bucket)}</span>
+          <span>{formatShort(buckets[0].bucket)}</span>
+          <span>{formatShort(buckets[buckets.length - 1].bucket)}</span>
         </div>
       ) : null}
     </figure>
