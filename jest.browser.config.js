@@ -3,4 +3,9 @@
 const base = require('./jest.config');
 
 /** @type {import('jest').Config} */
-module.exports = { ...base, testMatch: ['**/test/console/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/'], maxWorkers: 1 };
+module.exports = {
+  ...base,
+  testMatch: ['**/test/console/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  maxWorkers: 1,
+};

@@ -7,7 +7,9 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const web = path.join(root, 'web');
 const stamp = path.join(web, 'dist', 'index.html');
-const SOURCES = ['src', 'index.html', 'graphiql.html', 'vite.config.mts', 'tsconfig.json'].map((p) => path.join(web, p));
+const SOURCES = ['src', 'index.html', 'graphiql.html', 'vite.config.mts', 'tsconfig.json'].map((p) =>
+  path.join(web, p),
+);
 
 function newestMtime(file) {
   const stat = fs.statSync(file, { throwIfNoEntry: false });

@@ -49,10 +49,7 @@ export function graphiqlPage({ dir = DEFAULT_CONSOLE_DIR }: ConsoleOptions = {})
  */
 export function serveConsole({ dir = DEFAULT_CONSOLE_DIR }: ConsoleOptions = {}) {
   const router = express.Router();
-  router.use(
-    '/assets',
-    express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false }),
-  );
+  router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
   router.get(/.*/, (req, res, next) => {
     if (SERVER_PATHS.test(req.path) || path.extname(req.path) !== '' || !wantsHtml(req)) return next();
     sendPage(res, path.join(dir, 'index.html'));

@@ -44,7 +44,12 @@ export async function listen(t: TestApp): Promise<{ baseUrl: string; close: () =
 }
 
 /** A fresh browser context (its own sessionStorage) at the given viewport. */
-export async function newPage(browser: Browser, baseUrl: string, width = 1280, height = 860): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  baseUrl: string,
+  width = 1280,
+  height = 860,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width, height } });
   const page = await context.newPage();
   return { context, page };
@@ -65,10 +70,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Computed colours of an element, as the browser paints them. */
 export function colorsOf(page: Page, selector: string): Promise<{ color: string; backgroundColor: string }> {
-  return page.locator(selector).first().evaluate((el) => {
-    const style = getComputedStyle(el);
-    return { color: style.color, backgroundColor: style.backgroundColor };
-  });
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { color: style.color, backgroundColor: style.backgroundColor };
+    });
 }
 
 /** '#1d4ed8' → 'rgb(29, 78, 216)' as getComputedStyle reports it. */

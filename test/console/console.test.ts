@@ -18,7 +18,13 @@ const itIf = (condition: boolean) => (condition ? it : it.skip);
 const ORDER = { mnemonic: 'ORDER', name: 'Order', icon: '📦', fontColorHex: '#ffffff', bgColorHex: '#1d4ed8' };
 const PAYMENT = { mnemonic: 'PAYMENT', name: 'Payment', icon: '💳', fontColorHex: '#1f2937', bgColorHex: '#fde68a' };
 /** Two greys a person cannot read apart: the console must substitute a readable text colour. */
-const CLASH = { mnemonic: 'CLASH', name: 'Clashing colours', icon: '⚠', fontColorHex: '#777777', bgColorHex: '#888888' };
+const CLASH = {
+  mnemonic: 'CLASH',
+  name: 'Clashing colours',
+  icon: '⚠',
+  fontColorHex: '#777777',
+  bgColorHex: '#888888',
+};
 const UOW = '0b9a7c1e-3f1d-4a57-9a3e-6c2b1d0e4f11';
 const T0 = Date.parse('2026-11-20T10:00:00.000Z');
 
@@ -46,15 +52,53 @@ describe('web console in a browser', () => {
     }
     // One unit of work recorded out of order: the waterfall must sort it by time (offsets 0, 300, 1500, 4200 ms).
     const at = (ms: number) => new Date(T0 + ms).toISOString();
-    await record({ resourceId: 'pay-1', resourceType: 'PAYMENT', action: 'CREATE', origin: 'API', uowId: UOW, userId: 'alice', interactionTimestamp: at(1500), interaction: { amount: 149.99 }, externalResponse: { status: 'succeeded', id: 'pi_123' } });
-    await record({ resourceId: 'order-1', resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP', uowId: UOW, userId: 'alice', interactionTimestamp: at(0), interaction: { total: 149.99, items: [{ sku: 'A-1', qty: 2 }] } });
-    await record({ resourceId: 'pay-1', resourceType: 'PAYMENT', action: 'UPDATE', origin: 'SYSTEM', uowId: UOW, userId: 'alice', interactionTimestamp: at(4200) });
-    await record({ resourceId: 'order-1', resourceType: 'ORDER', action: 'UPDATE', origin: 'WEBAPP', uowId: UOW, userId: 'alice', interactionTimestamp: at(300) });
+    await record({
+      resourceId: 'pay-1',
+      resourceType: 'PAYMENT',
+      action: 'CREATE',
+      origin: 'API',
+      uowId: UOW,
+      userId: 'alice',
+      interactionTimestamp: at(1500),
+      interaction: { amount: 149.99 },
+      externalResponse: { status: 'succeeded', id: 'pi_123' },
+    });
+    await record({
+      resourceId: 'order-1',
+      resourceType: 'ORDER',
+      action: 'CREATE',
+      origin: 'WEBAPP',
+      uowId: UOW,
+      userId: 'alice',
+      interactionTimestamp: at(0),
+      interaction: { total: 149.99, items: [{ sku: 'A-1', qty: 2 }] },
+    });
+    await record({
+      resourceId: 'pay-1',
+      resourceType: 'PAYMENT',
+      action: 'UPDATE',
+      origin: 'SYSTEM',
+      uowId: UOW,
+      userId: 'alice',
+      interactionTimestamp: at(4200),
+    });
+    await record({
+      resourceId: 'order-1',
+      resourceType: 'ORDER',
+      action: 'UPDATE',
+      origin: 'WEBAPP',
+      uowId: UOW,
+      userId: 'alice',
+      interactionTimestamp: at(300),
+    });
     await record({ resourceId: 'order-2', resourceType: 'ORDER', action: 'CREATE', origin: 'MOBILE', userId: 'bob' });
     await record({ resourceId: 'thing-1', resourceType: 'CLASH', action: 'READ', origin: 'API', userId: 'bob' });
     await record({ resourceId: 'order-old', resourceType: 'ORDER', action: 'UPDATE', origin: 'API', userId: 'carol' });
     // An interaction from three days ago, for the time presets (created_date is the service's clock).
-    await t.database.db.sql.query("UPDATE interactions SET created_date = now() - interval '3 days' WHERE resource_id = $1", ['order-old']);
+    await t.database.db.sql.query(
+      "UPDATE interactions SET created_date = now() - interval '3 days' WHERE resource_id = $1",
+      ['order-old'],
+    );
     ({ baseUrl, close: stop } = await listen(t));
     browser = await launchBrowser();
   });
@@ -93,8 +137,14 @@ describe('web console in a browser', () => {
     const { context, page } = await newPage(browser, baseUrl);
     await signIn(page, t.keys.read);
     await rows(page).first().waitFor();
-    expect(await colorsOf(page, '[data-badge="resourceType:ORDER"]')).toEqual({ color: rgb(ORDER.fontColorHex), backgroundColor: rgb(ORDER.bgColorHex) });
-    expect(await colorsOf(page, '[data-badge="resourceType:PAYMENT"]')).toEqual({ color: rgb(PAYMENT.fontColorHex), backgroundColor: rgb(PAYMENT.bgColorHex) });
+    expect(await colorsOf(page, '[data-badge="resourceType:ORDER"]')).toEqual({
+      color: rgb(ORDER.fontColorHex),
+      backgroundColor: rgb(ORDER.bgColorHex),
+    });
+    expect(await colorsOf(page, '[data-badge="resourceType:PAYMENT"]')).toEqual({
+      color: rgb(PAYMENT.fontColorHex),
+      backgroundColor: rgb(PAYMENT.bgColorHex),
+    });
     await expectText(page.locator('[data-badge="resourceType:ORDER"]').first(), /📦\s*ORDER/);
     await context.close();
   });
@@ -118,7 +168,11 @@ describe('web console in a browser', () => {
     await page.getByLabel('Action', { exact: true }).selectOption('UPDATE');
     await page.waitForURL(/action=UPDATE/);
     await waitForCount(page, 3);
-    expect(await page.locator('[data-testid="interactions-table"] tbody [data-badge^="action:"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-badge')))).toEqual(Array(3).fill('action:UPDATE'));
+    expect(
+      await page
+        .locator('[data-testid="interactions-table"] tbody [data-badge^="action:"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-badge'))),
+    ).toEqual(Array(3).fill('action:UPDATE'));
     await page.getByText('24 hours', { exact: true }).click();
     await page.waitForURL(/range=24h/);
     expect(page.url()).toContain('action=UPDATE');
@@ -164,7 +218,10 @@ describe('web console in a browser', () => {
     const { context, page } = await newPage(browser, baseUrl);
     await signIn(page, t.keys.read, `/?uowId=${UOW}`);
     await waitForCount(page, 4);
-    await page.getByRole('link', { name: `${UOW.slice(0, 8)}…` }).first().click();
+    await page
+      .getByRole('link', { name: `${UOW.slice(0, 8)}…` })
+      .first()
+      .click();
     await page.waitForURL(new RegExp(`/trace/${UOW}`));
     const items = page.locator('[data-testid="waterfall"] li');
     await items.first().waitFor();
@@ -245,13 +302,16 @@ describe('web console in a browser', () => {
     const { context, page } = await newPage(browser, baseUrl);
     const external: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(baseUrl) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) external.push(req.url());
+      if (!req.url().startsWith(baseUrl) && !req.url().startsWith('data:') && !req.url().startsWith('blob:'))
+        external.push(req.url());
     });
     await signIn(page, t.keys.read);
     await page.getByRole('link', { name: 'GraphQL explorer' }).click();
     await page.locator('.graphiql-query-editor .view-lines', { hasText: 'interactions' }).waitFor();
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('interactions(')),
+      page.waitForResponse(
+        (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('interactions('),
+      ),
       page.locator('.graphiql-execute-button').click(),
     ]);
     expect(response.request().headers()['x-api-key']).toBe(t.keys.read);
@@ -278,15 +338,24 @@ describe('web console in a browser', () => {
         await page.evaluate(() => {
           const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
           const mark = performance.getEntriesByName('console:interactions-rendered')[0];
-          return { domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd), tableRenderedMs: Math.round(mark.startTime) };
+          return {
+            domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+            tableRenderedMs: Math.round(mark.startTime),
+          };
         }),
       );
     }
     const timing = { loads, medianTableRenderedMs: loads.map((l) => l.tableRenderedMs).sort((a, b) => a - b)[1] };
     const html = fs.readFileSync(path.resolve(__dirname, '../../web/dist/index.html'), 'utf8');
     const scripts = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
-    const gzipBytes = scripts.reduce((sum, s) => sum + gzipSync(fs.readFileSync(path.resolve(__dirname, '../../web/dist', `.${s}`))).length, 0);
-    Object.assign(metrics, { firstLoad: timing, consoleEntryJs: { files: scripts, gzipBytes, gzipKB: +(gzipBytes / 1024).toFixed(1) } });
+    const gzipBytes = scripts.reduce(
+      (sum, s) => sum + gzipSync(fs.readFileSync(path.resolve(__dirname, '../../web/dist', `.${s}`))).length,
+      0,
+    );
+    Object.assign(metrics, {
+      firstLoad: timing,
+      consoleEntryJs: { files: scripts, gzipBytes, gzipKB: +(gzipBytes / 1024).toFixed(1) },
+    });
     console.log(`console metrics: ${JSON.stringify(metrics)}`);
     expect(timing.medianTableRenderedMs).toBeGreaterThan(0);
     expect(gzipBytes).toBeLessThan(300 * 1024);
@@ -306,7 +375,8 @@ async function expectText(locator: import('playwright-core').Locator, pattern: R
 /** Waits until the table shows `n` rows (it re-renders after a filter change). */
 async function waitForCount(page: Page, n: number): Promise<void> {
   await page.waitForFunction(
-    (count) => document.querySelectorAll('[data-testid="interactions-table"] tbody tr[data-interaction-id]').length === count &&
+    (count) =>
+      document.querySelectorAll('[data-testid="interactions-table"] tbody tr[data-interaction-id]').length === count &&
       !document.querySelector('[role="status"]')?.textContent?.includes('Loading'),
     n,
   );

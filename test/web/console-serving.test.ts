@@ -19,7 +19,11 @@ describe('web console serving', () => {
     fs.writeFileSync(path.join(dir, 'graphiql.html'), '<!doctype html><title>graphiql</title>');
     fs.writeFileSync(path.join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
     database = await createTestDatabase();
-    app = await buildApp({ db: database.db, config: loadConfig({ DATABASE_URL: database.url ?? '' }), consoleDir: dir });
+    app = await buildApp({
+      db: database.db,
+      config: loadConfig({ DATABASE_URL: database.url ?? '' }),
+      consoleDir: dir,
+    });
   });
   afterAll(async () => {
     await database.close();
@@ -69,7 +73,10 @@ describe('web console serving', () => {
   });
 
   it('keeps POST /graphql for the API', async () => {
-    const res = await request(app).post('/graphql').set('content-type', 'application/json').send({ query: '{ me { name } }' });
+    const res = await request(app)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .send({ query: '{ me { name } }' });
     expect(res.status).toBe(401);
     expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });

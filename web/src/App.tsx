@@ -75,7 +75,8 @@ export function App() {
         </nav>
         <div className="whoami">
           <span title={`scopes: ${session.scopes.join(', ')}`}>
-            {session.name} <span className="muted">({hasScope(session, 'admin') ? 'admin' : session.scopes.join(', ')})</span>
+            {session.name}{' '}
+            <span className="muted">({hasScope(session, 'admin') ? 'admin' : session.scopes.join(', ')})</span>
           </span>
           <button type="button" className="link-button" onClick={signOut}>
             Sign out

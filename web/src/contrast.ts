@@ -42,7 +42,10 @@ export interface BadgeColors {
 }
 
 /** The colours to paint a badge with: the lookup's own, or the background kept and a readable text colour. */
-export function badgeColors(fontColorHex: string | null | undefined, bgColorHex: string | null | undefined): BadgeColors {
+export function badgeColors(
+  fontColorHex: string | null | undefined,
+  bgColorHex: string | null | undefined,
+): BadgeColors {
   const bg = parseHex(bgColorHex) ? normalise(bgColorHex!) : null;
   const font = parseHex(fontColorHex) ? normalise(fontColorHex!) : null;
   if (bg && font) {

@@ -4,7 +4,11 @@ import type { ReactNode } from 'react';
 export function JsonViewer({ value, label }: { value: unknown; label: string }) {
   return (
     <div className="json" role="group" aria-label={label}>
-      {value === undefined || value === null ? <span className="json-null">null</span> : <Node value={value} depth={0} />}
+      {value === undefined || value === null ? (
+        <span className="json-null">null</span>
+      ) : (
+        <Node value={value} depth={0} />
+      )}
     </div>
   );
 }
@@ -23,7 +27,10 @@ function Node({ value, depth }: { value: unknown; depth: number }): ReactNode {
   return (
     <details open={depth < 2}>
       <summary>
-        {open} <span className="json-count">{entries.length} {isArray ? 'items' : 'keys'}</span>
+        {open}{' '}
+        <span className="json-count">
+          {entries.length} {isArray ? 'items' : 'keys'}
+        </span>
       </summary>
       <ul>
         {entries.map(([k, v]) => (

@@ -19,7 +19,9 @@ interface ResourceRow {
 function resourcesFromSearch(search: URLSearchParams): ResourceRow[] {
   return search.getAll('r').map((value) => {
     const at = value.indexOf(':');
-    return at < 0 ? { resourceType: '', resourceId: value } : { resourceType: value.slice(0, at), resourceId: value.slice(at + 1) };
+    return at < 0
+      ? { resourceType: '', resourceId: value }
+      : { resourceType: value.slice(0, at), resourceId: value.slice(at + 1) };
   });
 }
 
@@ -28,7 +30,9 @@ export function ActivityView() {
   const { search } = useLocation();
   const lookups = useLookups();
   const resources = resourcesFromSearch(search);
-  const [rows, setRows] = useState<ResourceRow[]>(() => (resources.length ? resources : [{ resourceType: '', resourceId: '' }]));
+  const [rows, setRows] = useState<ResourceRow[]>(() =>
+    resources.length ? resources : [{ resourceType: '', resourceId: '' }],
+  );
   const range = search.get('range') ?? '';
   const page = intParam(search, 'page', 1);
   const input = {
@@ -46,13 +50,16 @@ export function ActivityView() {
     if (range) next.set('range', range);
     navigate(`/activity?${next.toString()}`);
   };
-  const update = (i: number, change: Partial<ResourceRow>) => setRows(rows.map((r, j) => (i === j ? { ...r, ...change } : r)));
+  const update = (i: number, change: Partial<ResourceRow>) =>
+    setRows(rows.map((r, j) => (i === j ? { ...r, ...change } : r)));
 
   return (
     <section aria-labelledby="activity-title">
       <h1 id="activity-title">Activity</h1>
       <form className="card activity-form" onSubmit={submit} aria-label="Resources">
-        <p className="muted small">Enter up to 100 resources; their interactions are grouped by user and unit of work.</p>
+        <p className="muted small">
+          Enter up to 100 resources; their interactions are grouped by user and unit of work.
+        </p>
         {rows.map((row, i) => (
           <div className="row" key={i}>
             <label>
@@ -68,7 +75,11 @@ export function ActivityView() {
             </label>
             <label className="grow">
               Resource id {i + 1}
-              <input value={row.resourceId} onChange={(e) => update(i, { resourceId: e.target.value })} spellCheck={false} />
+              <input
+                value={row.resourceId}
+                onChange={(e) => update(i, { resourceId: e.target.value })}
+                spellCheck={false}
+              />
             </label>
             {rows.length > 1 ? (
               <button type="button" className="small-button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
@@ -78,12 +89,19 @@ export function ActivityView() {
           </div>
         ))}
         <div className="row">
-          <button type="button" onClick={() => setRows([...rows, { resourceType: '', resourceId: '' }])} disabled={rows.length >= 100}>
+          <button
+            type="button"
+            onClick={() => setRows([...rows, { resourceType: '', resourceId: '' }])}
+            disabled={rows.length >= 100}
+          >
             + Add resource
           </button>
           <label className="inline">
             Time range{' '}
-            <select value={range} onChange={(e) => navigate(withParams('/activity', search, { range: e.target.value, page: undefined }))}>
+            <select
+              value={range}
+              onChange={(e) => navigate(withParams('/activity', search, { range: e.target.value, page: undefined }))}
+            >
               <option value="">All time</option>
               {PRESETS.map((p) => (
                 <option key={p.id} value={p.id}>

@@ -68,11 +68,16 @@ export function InteractionsView() {
                 {data.interactions.items.map((item) => (
                   <Fragment key={item.id}>
                     <tr data-interaction-id={item.id}>
-                      <td className="num" data-label="#">{item.interactionNumber}</td>
+                      <td className="num" data-label="#">
+                        {item.interactionNumber}
+                      </td>
                       <td data-label="Recorded">
                         <Time iso={item.createdDate} />
                         {item.interactionTimestamp && item.interactionTimestamp !== item.createdDate ? (
-                          <span className="muted small occurred" title="interactionTimestamp: when it happened, as the caller said">
+                          <span
+                            className="muted small occurred"
+                            title="interactionTimestamp: when it happened, as the caller said"
+                          >
                             happened {formatAbsolute(item.interactionTimestamp)}
                           </span>
                         ) : null}
@@ -80,7 +85,10 @@ export function InteractionsView() {
                       <td data-label="Resource">
                         <div className="stack">
                           <Badge kind="resourceType" lookup={item.resourceType} />
-                          <Link to={withParams('/', new URLSearchParams(), { resourceId: item.resourceId })} className="mono">
+                          <Link
+                            to={withParams('/', new URLSearchParams(), { resourceId: item.resourceId })}
+                            className="mono"
+                          >
                             {item.resourceId}
                           </Link>
                         </div>
@@ -172,10 +180,18 @@ function Detail({ id, externalReference }: { id: string; externalReference: stri
 }
 
 /** The filter form: lookups and presets apply at once, text fields on submit. */
-function Filters({ search, go }: { search: URLSearchParams; go: (changes: Record<string, string | undefined>) => void }) {
+function Filters({
+  search,
+  go,
+}: {
+  search: URLSearchParams;
+  go: (changes: Record<string, string | undefined>) => void;
+}) {
   const lookups = useLookups();
   const range = search.get('range') ?? '';
-  const [text, setText] = useState(() => Object.fromEntries(TEXT_FILTERS.map((f) => [f.name, search.get(f.name) ?? ''])));
+  const [text, setText] = useState(() =>
+    Object.fromEntries(TEXT_FILTERS.map((f) => [f.name, search.get(f.name) ?? ''])),
+  );
   const [custom, setCustom] = useState({
     start: toLocalInput(search.get('startDate') ?? undefined),
     end: toLocalInput(search.get('endDate') ?? undefined),
@@ -223,7 +239,11 @@ function Filters({ search, go }: { search: URLSearchParams; go: (changes: Record
             </label>
             <label>
               To
-              <input type="datetime-local" value={custom.end} onChange={(e) => setCustom({ ...custom, end: e.target.value })} />
+              <input
+                type="datetime-local"
+                value={custom.end}
+                onChange={(e) => setCustom({ ...custom, end: e.target.value })}
+              />
             </label>
           </div>
         ) : null}
@@ -232,7 +252,12 @@ function Filters({ search, go }: { search: URLSearchParams; go: (changes: Record
         {LOOKUP_FILTERS.map((f) => (
           <div className="field" key={f.name}>
             <label htmlFor={`filter-${f.name}`}>{f.label}</label>
-            <select id={`filter-${f.name}`} name={f.name} value={search.get(f.name) ?? ''} onChange={(e) => go({ [f.name]: e.target.value, page: undefined })}>
+            <select
+              id={`filter-${f.name}`}
+              name={f.name}
+              value={search.get(f.name) ?? ''}
+              onChange={(e) => go({ [f.name]: e.target.value, page: undefined })}
+            >
               <option value="">Any</option>
               {(lookups.data?.[f.list] ?? []).map((l) => (
                 <option key={l.id} value={l.mnemonic}>

@@ -53,8 +53,8 @@ export function LookupsView({ session }: { session: Session }) {
       </div>
       {!admin ? (
         <div className="alert alert-error" role="alert" data-testid="forbidden">
-          <strong>403 Forbidden:</strong> managing lookups needs an <code>admin</code> key; this key ({session.name}) has{' '}
-          <code>{session.scopes.join(', ')}</code>. You can look at them below but not change them.
+          <strong>403 Forbidden:</strong> managing lookups needs an <code>admin</code> key; this key ({session.name})
+          has <code>{session.scopes.join(', ')}</code>. You can look at them below but not change them.
         </div>
       ) : null}
       <div className="tabs" role="tablist" aria-label="Lookup kind">
@@ -114,7 +114,11 @@ export function LookupsView({ session }: { session: Session }) {
                     {row.isSystem ? <span className="muted small"> · system</span> : null}
                   </td>
                   <td className="small">{row.description ?? <span className="muted">—</span>}</td>
-                  <td className="small">{ratio === null ? '—' : `${ratio.toFixed(1)}:1${ratio < MIN_CONTRAST ? ' — too low, shown with readable text' : ''}`}</td>
+                  <td className="small">
+                    {ratio === null
+                      ? '—'
+                      : `${ratio.toFixed(1)}:1${ratio < MIN_CONTRAST ? ' — too low, shown with readable text' : ''}`}
+                  </td>
                   {admin ? (
                     <td>
                       <button type="button" className="small-button" onClick={() => setEditing(row)}>
@@ -154,7 +158,8 @@ function LookupForm({
   });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value });
+  const set = (name: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [name]: e.target.value });
   const colors = badgeColors(form.fontColorHex, form.bgColorHex);
   const ratio = contrastRatio(form.fontColorHex, form.bgColorHex);
 
@@ -238,14 +243,28 @@ function LookupForm({
   );
 }
 
-function ColorField({ label, value, onChange }: { label: string; value: string; onChange: (e: { target: { value: string } }) => void }) {
+function ColorField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (e: { target: { value: string } }) => void;
+}) {
   const valid = parseHex(value) !== null;
   const six = valid ? badgeColors(value, value).backgroundColor : '#000000';
   return (
     <div className="color-field">
       <label>
         {label}
-        <input value={value} onChange={onChange} spellCheck={false} aria-invalid={!valid && value !== ''} placeholder="#rrggbb" />
+        <input
+          value={value}
+          onChange={onChange}
+          spellCheck={false}
+          aria-invalid={!valid && value !== ''}
+          placeholder="#rrggbb"
+        />
       </label>
       <input type="color" value={six} onChange={onChange} aria-label={`${label} picker`} />
     </div>

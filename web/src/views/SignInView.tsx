@@ -39,8 +39,8 @@ export function SignInView({ notice, onSignedIn }: { notice: string | null; onSi
       <form onSubmit={submit} className="card" aria-describedby="signin-help">
         <h1>Interactions console</h1>
         <p id="signin-help" className="muted">
-          Sign in with an API key. The first start of the service printed an admin key; <code>npm run keys -- create</code>{' '}
-          makes more. The key stays in this browser tab only.
+          Sign in with an API key. The first start of the service printed an admin key;{' '}
+          <code>npm run keys -- create</code> makes more. The key stays in this browser tab only.
         </p>
         {notice && !error ? (
           <div className="alert alert-error" role="alert">

@@ -12,7 +12,9 @@ export function TraceView({ uowId }: { uowId: string }) {
   const { data, error, loading } = useQuery(ConsoleTraceDocument, { uowId });
   const lookups = useLookups();
   const trace = data?.trace;
-  const rows = trace ? [...trace.timeline].sort((a, b) => a.offsetMs - b.offsetMs || a.interactionNumber - b.interactionNumber) : [];
+  const rows = trace
+    ? [...trace.timeline].sort((a, b) => a.offsetMs - b.offsetMs || a.interactionNumber - b.interactionNumber)
+    : [];
   const duration = trace?.summary.durationMs ?? 0;
   const byId = new Map((trace?.interactions.items ?? []).map((i) => [i.id, i]));
 
@@ -100,11 +102,18 @@ export function TraceView({ uowId }: { uowId: string }) {
               // The bar spans the time since the previous interaction: where the unit of work spent its time.
               const from = i > 0 ? at(rows[i - 1].offsetMs) : left;
               return (
-                <li key={row.interactionId} data-offset-ms={row.offsetMs} data-interaction-number={row.interactionNumber}>
+                <li
+                  key={row.interactionId}
+                  data-offset-ms={row.offsetMs}
+                  data-interaction-number={row.interactionNumber}
+                >
                   <div className="wf-label">
                     <span className="wf-offset mono">+{formatDuration(row.offsetMs)}</span>
                     <span className="badges">
-                      <Badge kind="resourceType" lookup={item?.resourceType ?? lookups.find('resourceType', row.resourceType)} />
+                      <Badge
+                        kind="resourceType"
+                        lookup={item?.resourceType ?? lookups.find('resourceType', row.resourceType)}
+                      />
                       <Badge kind="action" lookup={item?.action ?? lookups.find('action', row.action)} />
                       <Badge kind="origin" lookup={item?.origin ?? lookups.find('origin', row.origin)} />
                     </span>

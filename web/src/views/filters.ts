@@ -45,7 +45,11 @@ export function intParam(search: URLSearchParams, name: string, fallback: number
 }
 
 /** The current URL's parameters with some changed (undefined/'' removes one), as a path?query. */
-export function withParams(path: string, search: URLSearchParams, changes: Record<string, string | number | undefined>) {
+export function withParams(
+  path: string,
+  search: URLSearchParams,
+  changes: Record<string, string | number | undefined>,
+) {
   const next = new URLSearchParams(search);
   for (const [name, value] of Object.entries(changes)) {
     if (value === undefined || value === '') next.delete(name);
