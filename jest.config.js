@@ -7,6 +7,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/test/console/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   setupFiles: ['reflect-metadata'],
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
 };

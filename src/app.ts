@@ -1,56 +1,126 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import helmet from 'helmet';
 import { authenticate } from './auth/auth.middleware';
+import { RateLimiter } from './auth/rate-limiter';
 import { graphiqlPage, serveConsole } from './console/console.middleware';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { AppError, errorBody, httpStatusFor } from './errors/app-error';
+import { AppError, httpStatusFor } from './errors/app-error';
 import type { GraphQLContext } from './graphql/context';
-import { formatGraphQLError } from './graphql/errors';
+import { asAppError, formatGraphQLError } from './graphql/errors';
+import { queryLimitsRule } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { getSchema } from './graphql/schema';
-import { createRestRouter, sendError } from './rest/adapter';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { requestObserver } from './observability/request.middleware';
+import { createRestRouter, retryAfterSeconds, sendError } from './rest/adapter';
 import { REST_ROUTES } from './rest/routes';
 
 export interface BuildAppOptions {
   db: Database;
   config: Config;
-  /** Where unexpected errors are reported; defaults to stderr. */
-  logError?: (error: unknown, context: { method: string; path: string }) => void;
+  /** Structured logger; defaults to JSON lines on stdout at `config.logLevel`. */
+  logger?: Logger;
+  /** Metrics registry; one is made when absent. */
+  metrics?: Metrics;
   /** The built web console; defaults to web/dist (tests point it elsewhere). */
   consoleDir?: string;
 }
 
-const defaultLogError = (error: unknown, context: { method: string; path: string }) => {
-  console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', ...context, error: String(error) }));
+// GraphQL responses carry errors in the body; these two also set the HTTP status so clients and proxies retry.
+const statusPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, errors }) {
+        for (const error of errors ?? []) {
+          const original = error instanceof GraphQLError ? error.originalError : undefined;
+          if (!original) continue;
+          const appError = asAppError(original);
+          if (appError.code !== 'RATE_LIMITED' && appError.code !== 'UNAVAILABLE') continue;
+          response.http.status = httpStatusFor(appError.code);
+          response.http.headers.set('retry-after', String(retryAfterSeconds(appError)));
+          return;
+        }
+      },
+    };
+  },
 };
 
-/** Builds the HTTP app (REST, GraphQL, health) over an open database. Does not listen. */
-export async function buildApp({ db, config, logError = defaultLogError, consoleDir }: BuildAppOptions): Promise<express.Express> {
+/** Builds the HTTP app (REST, GraphQL, health, metrics) over an open database. Does not listen. */
+export async function buildApp({ db, config, logger, metrics, consoleDir }: BuildAppOptions): Promise<express.Express> {
+  const log = logger ?? createLogger({ level: config.logLevel });
+  const meter = metrics ?? createMetrics(db);
   const schema = await getSchema();
-  const contextFor = (req: Request): GraphQLContext => ({
-    db,
-    config,
-    principal: req.principal ?? null,
-    loaders: createLoaders(db),
-  });
-  const reportInternal = (error: unknown, req: Request) => logError(error, { method: req.method, path: req.path });
+  const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
+  const contextFor = (req: Request): GraphQLContext => {
+    const charged = new Set<string>();
+    const principal = req.principal ?? null;
+    return {
+      db,
+      config,
+      principal,
+      loaders: createLoaders(db),
+      metrics: meter,
+      chargeRateLimit(scope) {
+        if (!principal || charged.has(scope)) return;
+        charged.add(scope);
+        rateLimiter.take(`${principal.keyId}:${scope}`);
+      },
+    };
+  };
+  const reportInternal = (error: unknown, req: Request) =>
+    log.error({ reqId: req.id, method: req.method, path: req.path, err: error }, 'unexpected error');
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: formatGraphQLError,
-    introspection: true,
+    introspection: config.graphqlIntrospection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: [queryLimitsRule({ maxDepth: config.graphqlMaxDepth, maxFields: config.graphqlMaxFields })],
+    // Automatic persisted queries: bounded to 8 MiB and 5 minutes, so they cannot grow memory without end.
+    persistedQueries: { cache: new InMemoryLRUCache({ maxSize: 8 * 1024 * 1024, ttl: 300 }) },
     // Browsers get the bundled GraphiQL (graphiqlPage) instead of Apollo's landing page, which loads from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [statusPlugin, ApolloServerPluginLandingPageDisabled()],
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message) => log.warn({ source: 'apollo' }, String(message)),
+      error: (message) => log.error({ source: 'apollo' }, String(message)),
+    },
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  app.use(requestObserver(log, meter));
+  app.use(
+    helmet({
+      // The console and the GraphQL explorer are served from this origin only; nothing loads from elsewhere.
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      },
+    }),
+  );
+  if (config.corsOrigins.length > 0) {
+    const any = config.corsOrigins.includes('*');
+    app.use(
+      cors({
+        origin: any ? true : config.corsOrigins,
+        allowedHeaders: ['content-type', 'x-api-key', 'x-uowid', 'x-userid', 'x-interaction-timestamp', 'x-request-id', 'idempotency-key'],
+        exposedHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      }),
+    );
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -63,8 +133,12 @@ export async function buildApp({ db, config, logError = defaultLogError, console
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', meter.registry.contentType);
+    res.send(await meter.registry.metrics());
+  });
 
-  app.use(['/api', '/graphql'], express.json({ limit: '1mb', strict: false }));
+  app.use(['/api', '/graphql'], express.json({ limit: config.maxBodyBytes, strict: false }));
 
   app.use('/api', authenticate(db, sendError));
   app.use(createRestRouter(schema, REST_ROUTES, contextFor, reportInternal));
@@ -87,12 +161,12 @@ export async function buildApp({ db, config, logError = defaultLogError, console
   // The web console: static assets and index.html for client routes; never shadows the paths above.
   app.use(serveConsole({ dir: consoleDir }));
 
-  // Body parser failures and anything unexpected: coded JSON errors, never a stack trace.
+  // Body parser failures, database outages and anything unexpected: coded JSON errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const appError = bodyParserError(error) ?? new AppError('INTERNAL', 'Internal server error');
+    const appError = bodyParserError(error) ?? asAppError(error);
     if (appError.code === 'INTERNAL') reportInternal(error, req);
-    res.status(httpStatusFor(appError.code)).json(errorBody(appError));
+    sendError(res, appError);
   });
   return app;
 }
@@ -106,7 +180,10 @@ function bodyParserError(error: unknown): AppError | null {
       return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('VALIDATION_ERROR', 'Unsupported body encoding');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new AppError('VALIDATION_ERROR', 'The request body could not be read');
     default:
       return null;
   }

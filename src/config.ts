@@ -17,8 +17,32 @@ export interface Config {
   production: boolean;
   /** Seconds given to in-flight requests on SIGTERM/SIGINT; `SHUTDOWN_TIMEOUT_SECONDS`, default 10. */
   shutdownTimeoutSeconds: number;
+  /** Largest accepted request body; `MAX_BODY_BYTES`, default 1 MiB (larger → 413). */
+  maxBodyBytes: number;
+  /** Deepest accepted nesting of `interaction`/`externalResponse`; `MAX_JSON_DEPTH`, default 32. */
+  maxJsonDepth: number;
+  /** Origins allowed by CORS; `CORS_ORIGINS` (comma-separated, `*` for any), default none. */
+  corsOrigins: string[];
+  /** GraphQL introspection; `GRAPHQL_INTROSPECTION`, default on except in production. */
+  graphqlIntrospection: boolean;
+  /** Deepest accepted GraphQL selection; `GRAPHQL_MAX_DEPTH`, default 10. */
+  graphqlMaxDepth: number;
+  /** Most fields (aliases included) one GraphQL operation may select; `GRAPHQL_MAX_FIELDS`, default 500. */
+  graphqlMaxFields: number;
+  /** Requests per minute per API key and scope; `RATE_LIMIT_PER_MINUTE`, default 0 (no limit). */
+  rateLimitPerMinute: number;
+  /** `LOG_LEVEL` (pino): default info. */
+  logLevel: string;
   /** Seconds between refreshes of the timeline view; `TIMELINE_REFRESH_SECONDS`, default 300, 0 disables. */
   timelineRefreshSeconds: number;
+}
+
+function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new AppError('VALIDATION_ERROR', `${name} must be true or false, got "${env[name]}"`);
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -45,6 +69,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutSeconds: intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600),
+    maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxJsonDepth: intFrom(env, 'MAX_JSON_DEPTH', 32, 1, 1000),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    graphqlIntrospection: boolFrom(env, 'GRAPHQL_INTROSPECTION', env.NODE_ENV !== 'production'),
+    graphqlMaxDepth: intFrom(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
+    graphqlMaxFields: intFrom(env, 'GRAPHQL_MAX_FIELDS', 500, 10, 100000),
+    rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 10_000_000),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
     timelineRefreshSeconds: intFrom(env, 'TIMELINE_REFRESH_SECONDS', 300, 0, 86400),
   };
 }

@@ -4,32 +4,34 @@ import { buildApp } from './app';
 import { ensureBootstrapKey } from './auth/api-key.service';
 import { loadConfig } from './config';
 import { openMigratedDatabase } from './db/open';
+import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency.service';
+import { createLogger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
 import { startTimelineRefresher } from './timeline/timeline.refresher';
 
-function log(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}) {
-  const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra });
-  (level === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
-}
+const HOUR_MS = 3_600_000;
 
 async function main() {
   const config = loadConfig();
+  const log = createLogger({ level: config.logLevel });
   const { db, applied } = await openMigratedDatabase(config);
-  log('info', 'database ready', {
-    database: db.kind === 'postgres' ? 'postgresql' : `pglite:${config.dataDir}`,
-    migrationsApplied: applied,
-  });
+  log.info(
+    { database: db.kind === 'postgres' ? 'postgresql' : `pglite:${config.dataDir}`, migrationsApplied: applied },
+    'database ready',
+  );
 
   const { createdKey } = await ensureBootstrapKey(db, { adminApiKey: config.adminApiKey });
   if (createdKey) {
-    // Shown once: only the hash is stored, so this line is the operator's one chance to copy it.
+    // Shown once, on the terminal and not in the logs: only the hash is stored, so this is the one chance to copy it.
     process.stdout.write(
       `\n  First start: created an admin API key. Store it now, it will not be shown again:\n\n    ${createdKey}\n\n`,
     );
   }
 
-  const app = await buildApp({ db, config });
+  const metrics = createMetrics(db);
+  const app = await buildApp({ db, config, logger: log, metrics });
   const server: Server = app.listen(config.port, () => {
-    log('info', 'listening', { port: config.port, url: `http://localhost:${config.port}` });
+    log.info({ port: config.port, url: `http://localhost:${config.port}` }, 'listening');
   });
   // Started here, not in buildApp, so tests and scripts that build an app run no timers.
   const refresher =
@@ -37,24 +39,33 @@ async function main() {
       ? startTimelineRefresher(db, {
           intervalSeconds: config.timelineRefreshSeconds,
           onRefresh: (outcome) => {
-            if ('error' in outcome) log('warn', 'timeline refresh failed', { error: String(outcome.error) });
-            else if (outcome.result) log('info', 'timeline refreshed', { durationMs: outcome.result.durationMs });
+            if ('error' in outcome) log.warn({ err: outcome.error }, 'timeline refresh failed');
+            else if (outcome.result) {
+              metrics.timelineRefreshDuration.observe(outcome.result.durationMs / 1000);
+              log.info({ durationMs: outcome.result.durationMs }, 'timeline refreshed');
+            }
           },
         })
       : null;
   server.on('error', (error) => {
-    log('error', 'server error', { error: String(error) });
+    log.error({ err: error }, 'server error');
     process.exit(1);
   });
+
+  const sweeper = setInterval(() => {
+    deleteExpiredIdempotencyKeys(db).catch((error) => log.warn({ err: error }, 'idempotency sweep failed'));
+  }, HOUR_MS);
+  sweeper.unref();
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log('info', 'shutting down', { signal });
+    log.info({ signal }, 'shutting down');
+    clearInterval(sweeper);
     // Stop accepting, let in-flight requests finish, then close the database.
     const force = setTimeout(() => {
-      log('warn', 'shutdown timeout: closing remaining connections');
+      log.warn('shutdown timeout: closing remaining connections');
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
     force.unref();
@@ -62,10 +73,10 @@ async function main() {
       try {
         await refresher?.stop();
         await db.close();
-        log('info', 'stopped');
+        log.info('stopped');
         process.exit(0);
       } catch (error) {
-        log('error', 'error while closing the database', { error: String(error) });
+        log.error({ err: error }, 'error while closing the database');
         process.exit(1);
       }
     });
@@ -76,6 +87,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  log('error', 'failed to start', { error: error instanceof Error ? error.message : String(error) });
+  process.stderr.write(
+    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'failed to start', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
   process.exit(1);
 });

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../../web/dist');
 
 /** Paths the console must never shadow: the APIs and the probes answer there, whatever the Accept header. */
-const SERVER_PATHS = /^\/(api|graphql|healthz|readyz)(\/|$)/;
+const SERVER_PATHS = /^\/(api|graphql|healthz|readyz|metrics)(\/|$)/;
 
 export interface ConsoleOptions {
   /** The built console (index.html, graphiql.html, assets/). */

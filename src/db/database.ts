@@ -26,6 +26,8 @@ export interface Database {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connections in use and waiting (metrics); PGlite is one connection. */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
       return (super.query as any)(...args);
     }
   }
-  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: ObservedClient });
+  const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 3000, Client: ObservedClient });
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -102,6 +104,7 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
     async ping() {
       await pool.query('SELECT 1');
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -141,6 +144,7 @@ async function openPGlite(dataDir: string | null, onQuery: (sql: string) => void
     async ping() {
       await client.query('SELECT 1');
     },
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     async close() {
       await prisma.$disconnect();
       await client.close();

@@ -1,6 +1,7 @@
-import type { Principal } from '../auth/scopes';
+import type { Principal, Scope } from '../auth/scopes';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { Metrics } from '../observability/metrics';
 import type { Loaders } from './loaders';
 
 /** What every resolver receives: the database, the caller and this request's loaders. */
@@ -9,4 +10,7 @@ export interface GraphQLContext {
   config: Config;
   principal: Principal | null;
   loaders: Loaders;
+  metrics: Metrics;
+  /** Charges this request once against the caller's rate limit for `scope`; throws RATE_LIMITED when exhausted. */
+  chargeRateLimit(scope: Scope): void;
 }

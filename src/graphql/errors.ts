@@ -1,5 +1,16 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/errors';
 import { AppError, graphqlCodeFor } from '../errors/app-error';
+
+/** The error callers see when the database cannot be reached. */
+export const UNAVAILABLE = () => new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly');
+
+/** AppError for anything thrown outside GraphQL: itself, UNAVAILABLE for connection failures, else INTERNAL. */
+export function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return UNAVAILABLE();
+  return new AppError('INTERNAL', 'Internal server error');
+}
 
 /**
  * The AppError behind a GraphQL error: the resolver's own, VALIDATION_ERROR for errors the GraphQL layer raised
@@ -11,13 +22,14 @@ export function toAppError(error: GraphQLError): AppError {
   if (!original || original instanceof GraphQLError) {
     return new AppError('VALIDATION_ERROR', error.message, error.path ? { path: error.path } : undefined);
   }
-  return new AppError('INTERNAL', 'Internal server error');
+  return asAppError(original);
 }
 
 /** Apollo's `formatError`: coded AppErrors with their details; internal errors without message or stack. */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? error.originalError : undefined;
-  if (original instanceof AppError) {
+  const raw = error instanceof GraphQLError ? error.originalError : undefined;
+  const original = raw && !(raw instanceof GraphQLError) ? asAppError(raw) : raw;
+  if (original instanceof AppError && original.code !== 'INTERNAL') {
     return {
       message: original.message,
       locations: formatted.locations,
@@ -29,7 +41,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   const code = formatted.extensions?.code;
-  if (original || code === 'INTERNAL_SERVER_ERROR') {
+  if (original instanceof AppError || code === 'INTERNAL_SERVER_ERROR') {
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
   // Errors of the request itself (syntax, validation, variable coercion): safe and useful as they are.

@@ -30,6 +30,7 @@ const authChecker: AuthChecker<GraphQLContext> = ({ context }, roles) => {
   for (const role of roles) {
     if (!(SCOPES as readonly string[]).includes(role)) throw new AppError('INTERNAL', `unknown scope ${role}`);
     requireScope(context.principal, role as Scope);
+    context.chargeRateLimit(role as Scope);
   }
   return true;
 };

@@ -5,6 +5,7 @@ import type { LookupRecord } from '../lookups/lookup.service';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
 import {
   createInteraction,
+  createInteractionIdempotently,
   findInteractions,
   getInteraction,
   type InteractionRecord,
@@ -39,11 +40,21 @@ export class InteractionResolver {
 
   @Authorized('write')
   @Mutation(() => Interaction, { description: 'Records one interaction.' })
-  createInteraction(
+  async createInteraction(
     @Arg('input', () => CreateInteractionInput) input: CreateInteractionInput,
-    @Ctx() { db }: GraphQLContext,
+    @Ctx() { db, config, principal, metrics }: GraphQLContext,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: 'Retries with the same key and input within 24 h return the original interaction (REST: Idempotency-Key).',
+    })
+    idempotencyKey?: string | null,
   ): Promise<InteractionRecord> {
-    return createInteraction(db, input);
+    const maxJsonDepth = config.maxJsonDepth;
+    const row = idempotencyKey
+      ? await createInteractionIdempotently(db, { input: { ...input }, apiKeyId: principal!.keyId, idempotencyKey, maxJsonDepth })
+      : await createInteraction(db, input, { maxJsonDepth });
+    metrics.interactionsIngested.inc();
+    return row;
   }
 
   @FieldResolver(() => ResourceType)

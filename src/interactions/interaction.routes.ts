@@ -59,10 +59,13 @@ export const interactionRoutes: RestRoute[] = [
     method: 'post',
     path: '/api/interactions',
     summary: 'Record an interaction',
-    operation: `mutation RestCreateInteraction($input: CreateInteractionInput!) {
-      createInteraction(input: $input) { ...RestInteraction }
+    operation: `mutation RestCreateInteraction($input: CreateInteractionInput!, $idempotencyKey: String) {
+      createInteraction(input: $input, idempotencyKey: $idempotencyKey) { ...RestInteraction }
     } ${REST_INTERACTION_FRAGMENT}`,
-    variables: (req) => ({ input: createInputFrom(bodyObject(req), req) }),
+    variables: (req) => ({
+      input: createInputFrom(bodyObject(req), req),
+      idempotencyKey: header(req, 'idempotency-key'),
+    }),
     present: (data: { createInteraction: GraphQLInteraction }) => presentCreatedInteraction(data.createInteraction),
     status: 201,
   },

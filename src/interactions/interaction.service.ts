@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../db/database';
-import { AppError } from '../errors/app-error';
+import { AppError, httpStatusFor } from '../errors/app-error';
+import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from '../idempotency/idempotency.service';
 import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
 import { assertLength, assertUuid, parseDateBound, parseTimestamp } from '../validation';
 
@@ -55,8 +56,27 @@ function jsonParam(value: JsonValue | undefined): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-/** Records one interaction and returns it as stored. */
-export async function createInteraction(db: Database, input: CreateInteractionInput): Promise<InteractionRecord> {
+/** How an interaction is written. */
+export interface CreateInteractionOptions {
+  /** The row's id; a new UUID v7 when absent. Given by idempotent retries, which must write the same row. */
+  id?: string;
+  /** Deepest accepted nesting of `interaction` and `externalResponse` (default 32). */
+  maxJsonDepth?: number;
+}
+
+export const DEFAULT_MAX_JSON_DEPTH = 32;
+
+/**
+ * Records one interaction and returns it as stored. With an `id` that already exists, writes nothing and returns
+ * the existing row (an idempotent retry).
+ */
+export async function createInteraction(
+  db: Database,
+  input: CreateInteractionInput,
+  { id = uuidv7(), maxJsonDepth = DEFAULT_MAX_JSON_DEPTH }: CreateInteractionOptions = {},
+): Promise<InteractionRecord> {
+  assertJsonDepth(input.interaction, 'interaction', maxJsonDepth);
+  assertJsonDepth(input.externalResponse, 'externalResponse', maxJsonDepth);
   if (typeof input.resourceId !== 'string') {
     throw new AppError('VALIDATION_ERROR', 'resourceId is required', { field: 'resourceId' });
   }
@@ -79,9 +99,10 @@ export async function createInteraction(db: Database, input: CreateInteractionIn
     `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
        external_reference, external_response, uow_id, user_id, interaction_timestamp)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9, $10, $11)
+     ON CONFLICT (id) DO NOTHING
      RETURNING ${INTERACTION_COLUMNS}`,
     [
-      uuidv7(),
+      id,
       resourceId,
       resourceTypeId,
       actionId,
@@ -94,7 +115,51 @@ export async function createInteraction(db: Database, input: CreateInteractionIn
       interactionTimestamp,
     ],
   );
-  return row;
+  return row ?? getInteraction(db, { id });
+}
+
+export interface CreateInteractionIdempotentlyOptions {
+  input: CreateInteractionInput;
+  /** The caller's key id: idempotency keys are per API key. */
+  apiKeyId: string;
+  idempotencyKey: string;
+  maxJsonDepth?: number;
+}
+
+/**
+ * Records an interaction at most once per idempotency key: a retry with the same key and input within 24 hours
+ * returns the original row without writing; the same key with another input is a CONFLICT.
+ */
+export async function createInteractionIdempotently(
+  db: Database,
+  { input, apiKeyId, idempotencyKey, maxJsonDepth }: CreateInteractionIdempotentlyOptions,
+): Promise<InteractionRecord> {
+  const claim = await claimIdempotencyKey(db, { apiKeyId, key: idempotencyKey, hash: requestHash(input), count: 1 });
+  try {
+    return await createInteraction(db, input, { id: claim.ids[0], maxJsonDepth });
+  } catch (error) {
+    // A refused request wrote nothing: free the key so a corrected retry can use it.
+    if (claim.fresh && error instanceof AppError && httpStatusFor(error.code) < 500) {
+      await releaseIdempotencyKey(db, { apiKeyId, key: idempotencyKey });
+    }
+    throw error;
+  }
+}
+
+/** Throws VALIDATION_ERROR when a JSON value nests deeper than `max` levels of objects/arrays. */
+export function assertJsonDepth(value: unknown, field: string, max: number): void {
+  const depthOf = (v: unknown, depth: number): number => {
+    if (depth > max || v === null || typeof v !== 'object') return depth;
+    let deepest = depth + 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) {
+      deepest = Math.max(deepest, depthOf(child, depth + 1));
+      if (deepest > max) break;
+    }
+    return deepest;
+  };
+  if (depthOf(value, 0) > max) {
+    throw new AppError('VALIDATION_ERROR', `${field} is nested deeper than ${max} levels`, { field, maxDepth: max });
+  }
 }
 
 /** Filters of the interaction list; every one optional, all combined with AND. */

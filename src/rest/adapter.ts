@@ -2,12 +2,22 @@ import { Router, type Request, type Response } from 'express';
 import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { AppError, errorBody, httpStatusFor } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
-import { toAppError } from '../graphql/errors';
+import { asAppError, toAppError } from '../graphql/errors';
 import type { RestRoute } from './route';
 
 /** Sends an AppError as the documented REST error body with its status. */
 export function sendError(res: Response, error: AppError): void {
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== null) res.setHeader('retry-after', String(retryAfter));
   res.status(httpStatusFor(error.code)).json(errorBody(error));
+}
+
+/** Seconds a client should wait before retrying: from RATE_LIMITED details, 1 for UNAVAILABLE, else null. */
+export function retryAfterSeconds(error: AppError): number | null {
+  if (error.code === 'UNAVAILABLE') return 1;
+  if (error.code !== 'RATE_LIMITED') return null;
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : 60;
 }
 
 /**
@@ -39,9 +49,9 @@ export function createRestRouter(
         }
         res.status(route.status ?? 200).json(route.present(result.data, req));
       } catch (error) {
-        if (error instanceof AppError) return sendError(res, error);
-        onInternalError(error, req);
-        sendError(res, new AppError('INTERNAL', 'Internal server error'));
+        const appError = asAppError(error);
+        if (appError.code === 'INTERNAL') onInternalError(error, req);
+        sendError(res, appError);
       }
     });
   }

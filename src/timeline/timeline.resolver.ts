@@ -48,10 +48,11 @@ export class TimelineResolver {
   @Mutation(() => TimelineRefresh, {
     description: 'Refreshes the timeline view now (concurrently: readers are not blocked).',
   })
-  async refreshTimeline(@Ctx() { db }: GraphQLContext): Promise<RefreshResult> {
+  async refreshTimeline(@Ctx() { db, metrics }: GraphQLContext): Promise<RefreshResult> {
     const result = await refreshTimeline(db, { wait: true });
     // wait: true always refreshes; null would mean the lock was skipped, which only the timer asks for.
     if (!result) throw new AppError('INTERNAL', 'refresh skipped');
+    metrics.timelineRefreshDuration.observe(result.durationMs / 1000);
     return result;
   }
 }

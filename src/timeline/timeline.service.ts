@@ -167,17 +167,30 @@ function normalizeFilter(filter: TimelineFilter): TimelineFilter {
   };
 }
 
-/** Lookup filters as SQL on a relation with resource_type_id/action_id/origin_id; values become parameters. */
-function filterClauses(filter: TimelineFilter, params: unknown[]): string {
+/** Stands for "any" in the view's lookup columns (CUBE rows that do not group by that lookup). */
+export const ANY_LOOKUP = '00000000-0000-0000-0000-000000000000';
+
+const FILTER_COLUMNS = [
+  { key: 'resourceType', column: 'resource_type_id', table: 'resource_types' },
+  { key: 'action', column: 'action_id', table: 'actions' },
+  { key: 'origin', column: 'origin_id', table: 'origins' },
+] as const;
+
+/**
+ * Lookup filters as SQL; values become parameters. On interactions an absent filter adds nothing; on the view
+ * it selects the "any" rows, so every combination is one row per day. An unknown mnemonic matches nothing.
+ */
+function filterClauses(filter: TimelineFilter, params: unknown[], on: 'interactions' | 'view'): string {
   const clauses: string[] = [];
-  const add = (column: string, table: string, value: string | null | undefined) => {
-    if (value == null) return;
+  for (const { key, column, table } of FILTER_COLUMNS) {
+    const value = filter[key];
+    if (value == null) {
+      if (on === 'view') clauses.push(`AND ${column} = '${ANY_LOOKUP}'`);
+      continue;
+    }
     params.push(value);
     clauses.push(`AND ${column} = (SELECT id FROM ${table} WHERE mnemonic = $${params.length})`);
-  };
-  add('resource_type_id', 'resource_types', filter.resourceType);
-  add('action_id', 'actions', filter.action);
-  add('origin_id', 'origins', filter.origin);
+  }
   return clauses.join(' ');
 }
 
@@ -200,18 +213,18 @@ const STATE_ROW = `SELECT 'state' AS kind, NULL::timestamptz AS bucket, covered_
 /** Day buckets: the view for interactions it covers, plus the live tail after its covered_through, one snapshot. */
 async function countDays(db: Database, plan: TimelinePlan, coveredThrough: number): Promise<CountRow[]> {
   const params: unknown[] = [new Date(plan.start), new Date(plan.end), coveredThrough];
-  const filters = filterClauses(plan.filter, params);
+  const viewFilters = filterClauses(plan.filter, params, 'view');
+  const liveFilters = filterClauses(plan.filter, params, 'interactions');
   return db.sql.query<CountRow>(
     `${STATE_ROW}
      UNION ALL
-     SELECT 'count', (day::timestamp AT TIME ZONE 'UTC'), sum(count)::bigint, NULL
+     SELECT 'count', (day::timestamp AT TIME ZONE 'UTC'), count, NULL
        FROM interaction_daily_counts
-      WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date ${filters}
-      GROUP BY day
+      WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date ${viewFilters}
      UNION ALL
      SELECT 'count', date_trunc('day', created_date AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*), NULL
        FROM interactions
-      WHERE interaction_number > $3 AND created_date >= $1 AND created_date < $2 ${filters}
+      WHERE interaction_number > $3 AND created_date >= $1 AND created_date < $2 ${liveFilters}
       GROUP BY 2`,
     params,
   );
@@ -220,7 +233,7 @@ async function countDays(db: Database, plan: TimelinePlan, coveredThrough: numbe
 /** Sub-day buckets: counted live from interactions (the created_date index serves the range). */
 async function countLive(db: Database, plan: TimelinePlan): Promise<CountRow[]> {
   const params: unknown[] = [new Date(plan.start), new Date(plan.end)];
-  const filters = filterClauses(plan.filter, params);
+  const filters = filterClauses(plan.filter, params, 'interactions');
   return db.sql.query<CountRow>(
     `${STATE_ROW}
      UNION ALL

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { createApiKey } from '../../src/auth/api-key.service';
 import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/observability/logger';
 import { createTestDatabase, type TestDatabase } from './database';
 
 /** A running app on a fresh database with one key per scope, for end-to-end tests over HTTP. */
@@ -21,7 +22,7 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestAp
   const queries: string[] = [];
   const database = await createTestDatabase((sql) => queries.push(sql));
   const config = loadConfig({ ...env, DATABASE_URL: database.url ?? '' });
-  const app = await buildApp({ db: database.db, config, logError: () => undefined });
+  const app = await buildApp({ db: database.db, config, logger: createLogger({ level: 'silent' }) });
   const key = async (name: string, scopes: string[]) => (await createApiKey(database.db, { name, scopes })).key;
   const keys = { admin: await key('admin', ['admin']), read: await key('read', ['read']), write: await key('write', ['write']) };
   return { app, database, config, keys, queries, close: () => database.close() };

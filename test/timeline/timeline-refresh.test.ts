@@ -94,3 +94,9 @@ onPostgres('counts a row whose transaction commits after a higher-numbered one, 
   expect((await state()).coveredThrough).toBe(max);
   expect(await todayCount()).toBe(before + 2);
 });
+
+it('agrees with the TimelineRefreshState model of schema.prisma', async () => {
+  const row = await t.database.db.prisma.timelineRefreshState.update({ where: { id: 1 }, data: { durationMs: 42 } });
+  expect(row).toMatchObject({ id: 1, durationMs: 42 });
+  expect(typeof row.coveredThrough).toBe('bigint');
+});

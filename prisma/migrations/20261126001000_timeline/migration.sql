@@ -13,17 +13,21 @@ CREATE TABLE "timeline_refresh_state" (
 );
 INSERT INTO "timeline_refresh_state" ("id") VALUES (1);
 
+-- CUBE stores every filter combination (none, each lookup alone, pairs, all three) per day, so any request is
+-- an index range scan of one row per day. "Any" is the all-zero UUID rather than NULL: REFRESH ... CONCURRENTLY
+-- matches rows by the unique index, and NULLs never match.
 CREATE MATERIALIZED VIEW "interaction_daily_counts" AS
   SELECT (i."created_date" AT TIME ZONE 'UTC')::date AS "day",
-         i."resource_type_id",
-         i."action_id",
-         i."origin_id",
+         COALESCE(i."resource_type_id", '00000000-0000-0000-0000-000000000000') AS "resource_type_id",
+         COALESCE(i."action_id", '00000000-0000-0000-0000-000000000000') AS "action_id",
+         COALESCE(i."origin_id", '00000000-0000-0000-0000-000000000000') AS "origin_id",
          count(*)::bigint AS "count"
     FROM "interactions" i
    WHERE i."interaction_number" <= (SELECT s."covered_through" FROM "timeline_refresh_state" s WHERE s."id" = 1)
-   GROUP BY 1, 2, 3, 4
+   GROUP BY (i."created_date" AT TIME ZONE 'UTC')::date, CUBE (i."resource_type_id", i."action_id", i."origin_id")
   WITH DATA;
 
--- REFRESH ... CONCURRENTLY needs a unique index on plain columns; all four are NOT NULL in interactions.
+-- REFRESH ... CONCURRENTLY needs a unique index on plain columns; none of them is ever NULL. The filters lead,
+-- so a request reads one contiguous range: (filters, day between start and end).
 CREATE UNIQUE INDEX "interaction_daily_counts_key"
-  ON "interaction_daily_counts" ("day", "resource_type_id", "action_id", "origin_id");
+  ON "interaction_daily_counts" ("resource_type_id", "action_id", "origin_id", "day");

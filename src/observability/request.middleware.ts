@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Correlation id of this request: the caller's `x-request-id` when well-formed, else a new UUID. */
+    id?: string;
+  }
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The route template a request matched (`/api/interactions/:id`), so metrics do not explode with ids. */
+function routeLabel(req: Request): string {
+  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  if (req.originalUrl.startsWith('/graphql')) return '/graphql';
+  return 'unmatched';
+}
+
+/** Gives every request an id (echoed as `x-request-id`), then logs and measures it when the response is sent. */
+export function requestObserver(logger: Logger, metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const given = req.headers['x-request-id'];
+    req.id = typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', req.id);
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      logger.info(
+        {
+          reqId: req.id,
+          method: req.method,
+          route: labels.route,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1e4) / 10,
+          keyId: req.principal?.keyId,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
