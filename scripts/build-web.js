@@ -21,8 +21,9 @@ function newestMtime(file) {
 function upToDate() {
   const built = fs.statSync(stamp, { throwIfNoEntry: false });
   if (!built) return false;
-  const lock = path.join(root, 'package-lock.json');
-  return Math.max(newestMtime(lock), ...SOURCES.map(newestMtime)) <= built.mtimeMs;
+  // The lockfile (new package versions) and schema.graphql (bundled into the GraphQL explorer) count too.
+  const others = ['package-lock.json', 'schema.graphql'].map((p) => newestMtime(path.join(root, p)));
+  return Math.max(...others, ...SOURCES.map(newestMtime)) <= built.mtimeMs;
 }
 
 async function main() {

@@ -125,9 +125,14 @@ describe('web console in a browser', () => {
 
   it('signs in with a pasted key and lists the seeded interactions', async () => {
     const { context, page } = await newPage(browser, baseUrl);
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await signIn(page, t.keys.read);
     await rows(page).first().waitFor();
     expect(await rows(page).count()).toBe(7);
+    expect(errors).toEqual([]);
     expect(await page.evaluate(() => sessionStorage.getItem('interactions.console.session'))).toContain(t.keys.read);
     await screenshot(page, '02-interactions');
     await context.close();
@@ -300,6 +305,10 @@ describe('web console in a browser', () => {
 
   it('opens the bundled GraphiQL at /graphql with the key header from the sign-in', async () => {
     const { context, page } = await newPage(browser, baseUrl);
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     const external: string[] = [];
     page.on('request', (req) => {
       if (!req.url().startsWith(baseUrl) && !req.url().startsWith('data:') && !req.url().startsWith('blob:'))
@@ -319,6 +328,8 @@ describe('web console in a browser', () => {
     await page.locator('.graphiql-response .view-lines', { hasText: 'interactionNumber' }).waitFor();
     await screenshot(page, '13-graphiql');
     expect(external).toEqual([]);
+    // Nothing refused by the Content-Security-Policy (script-src 'self'), no failed request.
+    expect(errors).toEqual([]);
     await context.close();
   });
 

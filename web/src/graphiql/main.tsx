@@ -1,9 +1,13 @@
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import { GraphiQL } from 'graphiql';
+import { buildSchema } from 'graphql';
 import { StrictMode, type ComponentProps } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getSession } from '../session';
+// The committed schema (CI keeps it equal to the code's): docs and completion work at once, without an
+// introspection request (which the server's depth limit refuses, and an operator may switch off).
+import SDL from '../../../schema.graphql?raw';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
@@ -37,6 +41,7 @@ createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
     <GraphiQL
       fetcher={fetcher}
+      schema={buildSchema(SDL)}
       defaultQuery={DEFAULT_QUERY}
       initialHeaders={JSON.stringify({ 'x-api-key': key ?? '' }, null, 2)}
       isHeadersEditorEnabled
