@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import cors from 'cors';
@@ -6,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { authenticate } from './auth/auth.middleware';
 import { RateLimiter } from './auth/rate-limiter';
+import { graphiqlPage, serveConsole } from './console/console.middleware';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, httpStatusFor } from './errors/app-error';
@@ -31,6 +33,8 @@ export interface BuildAppOptions {
   metrics?: Metrics;
   /** Where single creates are written; default: a coalescer configured from `config` (main.ts passes its own to flush it on shutdown). */
   interactionWriter?: InteractionWriter;
+  /** The built web console; defaults to web/dist (tests point it elsewhere). */
+  consoleDir?: string;
 }
 
 /** Builds the HTTP app (REST, GraphQL, health, metrics) over an open database. Does not listen. */
@@ -39,6 +43,7 @@ export async function buildApp({
   config,
   logger,
   metrics,
+  consoleDir,
   interactionWriter = createInteractionCoalescer(db, config),
 }: BuildAppOptions): Promise<express.Express> {
   const log = logger ?? createLogger({ level: config.logLevel });
@@ -74,7 +79,8 @@ export async function buildApp({
     validationRules: [queryLimitsRule({ maxDepth: config.graphqlMaxDepth, maxFields: config.graphqlMaxFields })],
     // Automatic persisted queries: bounded to 8 MiB and 5 minutes, so they cannot grow memory without end.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: 8 * 1024 * 1024, ttl: 300 }) },
-    plugins: [httpStatusPlugin],
+    // Browsers get the bundled GraphiQL (graphiqlPage) instead of Apollo's landing page, which loads from a CDN.
+    plugins: [httpStatusPlugin, ApolloServerPluginLandingPageDisabled()],
     logger: {
       debug: () => undefined,
       info: () => undefined,
@@ -135,15 +141,19 @@ export async function buildApp({
   const graphqlAuth = authenticate(db, (res, error) => {
     res.status(httpStatusFor(error.code)).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   });
+  app.get('/graphql', graphiqlPage({ dir: consoleDir }));
   app.use(
     '/graphql',
     (req: Request, res: Response, next: NextFunction) => {
-      // A browser opening /graphql gets the landing page without a key; every operation needs one.
+      // A plain GET /graphql (no operation) needs no key: browsers got GraphiQL above; others get Apollo's answer.
       if (req.method === 'GET' && req.query.query === undefined) return next();
       return graphqlAuth(req, res, next);
     },
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }),
   );
+
+  // The web console: static assets and index.html for client routes; never shadows the paths above.
+  app.use(serveConsole({ dir: consoleDir }));
 
   // Body parser failures, database outages and anything unexpected: coded JSON errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
