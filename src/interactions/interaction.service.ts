@@ -425,7 +425,8 @@ export function interactionWhere(filter: InteractionFilter): { where: string; pa
   }
   const start = filter.startDate != null ? parseDateBound(filter.startDate, 'startDate', 'start') : null;
   const end = filter.endDate != null ? parseDateBound(filter.endDate, 'endDate', 'end') : null;
-  if (start && end && start.date.getTime() > end.date.getTime()) {
+  // An exclusive end (date-only endDate) equal to the start is an empty range too: startDate is after that day.
+  if (start && end && (start.date > end.date || (end.exclusive && start.date.getTime() === end.date.getTime()))) {
     throw new AppError('VALIDATION_ERROR', 'startDate must not be after endDate', { field: 'startDate' });
   }
   if (start) add((p) => `created_date >= ${p}`, start.date);
