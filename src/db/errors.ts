@@ -32,16 +32,18 @@ const UNAVAILABLE_MESSAGES = [
 /** True when `error` (or one of its causes) says the database cannot be reached right now. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, message, cause, originalError } = error as {
+  // graphql-js wraps a thrown value that is not an Error of this realm as NonErrorThrown, keeping it in thrownValue.
+  const { code, message, cause, originalError, thrownValue } = error as {
     code?: unknown;
     message?: unknown;
     cause?: unknown;
     originalError?: unknown;
+    thrownValue?: unknown;
   };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
   if (error instanceof AggregateError && error.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
-  return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(originalError, depth + 1);
+  return [cause, originalError, thrownValue].some((inner) => isDatabaseUnavailable(inner, depth + 1));
 }
 
 /**
@@ -50,7 +52,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
  */
 export function isDatabaseDataError(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  const { code, cause, thrownValue } = error as { code?: unknown; cause?: unknown; thrownValue?: unknown };
   if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
-  return isDatabaseDataError(cause, depth + 1);
+  return isDatabaseDataError(cause, depth + 1) || isDatabaseDataError(thrownValue, depth + 1);
 }

@@ -14,7 +14,9 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The route template a request matched (`/api/interactions/:id`), so metrics do not explode with ids. */
 function routeLabel(req: Request): string {
-  if (req.route?.path) return `${req.baseUrl}${String(req.route.path)}`;
+  // Routes declared with a regular expression (the console's client routes) get one label, not their pattern.
+  if (typeof req.route?.path === 'string') return `${req.baseUrl ?? ''}${req.route.path}`;
+  if (req.route) return 'console';
   if (req.originalUrl.startsWith('/graphql')) return '/graphql';
   return 'unmatched';
 }

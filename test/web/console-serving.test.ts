@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { createLogger } from '../../src/observability/logger';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -23,6 +24,7 @@ describe('web console serving', () => {
       db: database.db,
       config: loadConfig({ DATABASE_URL: database.url ?? '' }),
       consoleDir: dir,
+      logger: createLogger({ level: 'silent' }),
     });
   });
   afterAll(async () => {
