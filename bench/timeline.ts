@@ -14,7 +14,9 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import pino from 'pino';
 import { buildApp } from '../src/app';
+import { createLogger } from '../src/observability/logger';
 import { createApiKey } from '../src/auth/api-key.service';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
@@ -166,7 +168,8 @@ async function main() {
   const [{ total }] = await db.sql.query<{ total: number }>('SELECT count(*) AS total FROM interactions');
 
   const config = loadConfig({ DATABASE_URL: withDatabase(adminUrl, name), TIMELINE_REFRESH_SECONDS: '0' });
-  const app = await buildApp({ db, config });
+  // Request logs go to /dev/null: their cost stays in the figures, their lines stay out of the JSON report.
+  const app = await buildApp({ db, config, logger: createLogger({ destination: pino.destination('/dev/null') }) });
   const server = app.listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
