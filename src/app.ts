@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { requestObserver } from './observability/request.middleware';
 import { createRestRouter, sendError } from './rest/adapter';
+import { buildOpenApiDocument } from './rest/openapi';
 import { REST_ROUTES } from './rest/routes';
 
 export interface BuildAppOptions {
@@ -114,6 +115,12 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
   });
 
   app.use(['/api', '/graphql'], express.json({ limit: config.maxBodyBytes, strict: false }));
+
+  // The OpenAPI document describes the API, not data: public, like /healthz, so tools can fetch it without a key.
+  const openApiDocument = buildOpenApiDocument(REST_ROUTES);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
 
   app.use('/api', authenticate(db, sendError));
   app.use(createRestRouter(schema, REST_ROUTES, contextFor, reportInternal));

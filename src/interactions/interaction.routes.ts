@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { bodyObject, header, pathParam, queryInt, queryString } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 import {
   presentCreatedInteraction,
@@ -68,6 +69,22 @@ export const interactionRoutes: RestRoute[] = [
     }),
     present: (data: { createInteraction: GraphQLInteraction }) => presentCreatedInteraction(data.createInteraction),
     status: 201,
+    doc: {
+      scope: 'write',
+      params: [
+        PARAMS.header('x-uowid', 'Unit of work (trace) this interaction belongs to; a new UUID when absent.', { type: 'string', format: 'uuid' }),
+        PARAMS.header('x-userid', 'Who acted.'),
+        PARAMS.header('x-interaction-timestamp', 'When it happened: ISO-8601 or epoch milliseconds.'),
+        PARAMS.header(
+          'Idempotency-Key',
+          'Retries with the same key (1–255 printable characters, per API key) and body within 24 h return the original interaction instead of recording it again; a different body → 409.',
+          { type: 'string', minLength: 1, maxLength: 255 },
+        ),
+      ],
+      body: ref('CreateInteraction'),
+      response: ref('CreatedInteraction'),
+      errors: ['VALIDATION_ERROR', 'UNKNOWN_LOOKUP', 'LOOKUP_MISMATCH', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    },
   },
   {
     method: 'get',
@@ -84,6 +101,25 @@ export const interactionRoutes: RestRoute[] = [
       data: data.interactions.items.map(presentInteractionListItem),
       pagination: data.interactions.pagination,
     }),
+    doc: {
+      scope: 'read',
+      params: [
+        PARAMS.query('resourceId', 'Exact resource id.'),
+        PARAMS.query('interactionId', 'Exact interaction id.', { type: 'string', format: 'uuid' }),
+        PARAMS.query('uowId', 'Unit of work.', { type: 'string', format: 'uuid' }),
+        PARAMS.query('externalReference', 'Exact external reference.'),
+        PARAMS.query('userId', 'Exact user id.'),
+        PARAMS.query('action', 'Action mnemonic.'),
+        PARAMS.query('resourceType', 'Resource type mnemonic.'),
+        PARAMS.query('origin', 'Origin mnemonic.'),
+        PARAMS.query('startDate', 'From this ISO date or date-time (inclusive).'),
+        PARAMS.query('endDate', 'Up to this ISO date or date-time; a date-only value includes that whole UTC day.'),
+        PARAMS.page,
+        PARAMS.limit(50, 100),
+      ],
+      response: ref('InteractionPage'),
+      errors: ['VALIDATION_ERROR'],
+    },
   },
   {
     method: 'get',
@@ -92,5 +128,11 @@ export const interactionRoutes: RestRoute[] = [
     operation: `query RestGetInteraction($id: ID!) { interaction(id: $id) { ...RestInteraction } } ${REST_INTERACTION_FRAGMENT}`,
     variables: (req) => ({ id: pathParam(req, 'id') }),
     present: (data: { interaction: GraphQLInteraction }) => presentInteractionListItem(data.interaction),
+    doc: {
+      scope: 'read',
+      params: [PARAMS.id('interaction')],
+      response: ref('InteractionListItem'),
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
+    },
   },
 ];
