@@ -42,7 +42,12 @@ export async function faultyProxy(upstream: string) {
       });
       const text = await answer.text();
       if (failThis) return fail(res);
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      const back: Record<string, string> = {};
+      for (const name of ['content-type', 'x-request-id', 'retry-after', 'x-uowid']) {
+        const value = answer.headers.get(name);
+        if (value !== null) back[name] = value;
+      }
+      res.writeHead(answer.status, back);
       res.end(text);
     });
   });

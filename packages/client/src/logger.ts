@@ -163,8 +163,8 @@ export class InteractionLogger {
         return;
       } catch (error) {
         const status = error instanceof InteractionsError ? error.status : 0;
-        if (status === 404 && this.mode === 'auto') {
-          this.mode = 'single'; // no batch route on this service: single creates from now on
+        if (status === 404 && this.options.mode === 'auto') {
+          this.mode = 'single'; // no batch route on this service: single creates from now on (batches in flight too)
         } else if (status !== 400) {
           this.fail(error as Error, entries);
           return;
