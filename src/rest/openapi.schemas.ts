@@ -136,6 +136,28 @@ export const COMPONENT_SCHEMAS = {
     },
     'The interaction as stored.',
   ),
+  // For POST /api/interactions/batch (bench branch): doc: { scope: 'write', params: [Idempotency-Key…],
+  // body: ref('CreateInteractionBatch'), response: ref('CreatedInteractionBatch'), errors: [...as the single create] }.
+  CreateInteractionBatch: {
+    type: 'object',
+    description: 'Up to 1,000 interactions, recorded all or none; each may carry uowId, userId and interactionTimestamp.',
+    properties: {
+      interactions: {
+        type: 'array',
+        maxItems: 1000,
+        items: {
+          allOf: [{ $ref: '#/components/schemas/CreateInteraction' }],
+          properties: {
+            uowId: { type: 'string', format: 'uuid' },
+            userId: { type: 'string' },
+            interactionTimestamp: { type: 'string', description: 'ISO-8601 or epoch milliseconds.' },
+          },
+        },
+      },
+    },
+    required: ['interactions'],
+  },
+  CreatedInteractionBatch: object({ data: { type: 'array', items: ref('CreatedInteraction') } }, 'The interactions as stored, in input order.'),
   InteractionListItem: object(
     {
       ...storedFields,
