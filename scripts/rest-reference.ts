@@ -26,8 +26,15 @@ function typeOf(schema: Schema): string {
   const name = refName(schema);
   if (name) return `[${name}](#${name.toLowerCase()})`;
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
-  if (schema.type === 'array') return `${typeOf((schema.items ?? {}) as Schema)}[]`;
+  if (schema.type === 'array') {
+    const inner = typeOf((schema.items ?? {}) as Schema);
+    return inner.includes(' ') ? `array of ${inner}` : `${inner}[]`;
+  }
   if (Array.isArray(schema.oneOf)) return (schema.oneOf as Schema[]).map(typeOf).join(' or ');
+  if (Array.isArray(schema.allOf)) {
+    const extra = Object.keys((schema.properties ?? {}) as Schema).map((name) => `\`${name}\``);
+    return `${(schema.allOf as Schema[]).map(typeOf).join(' and ')}${extra.length > 0 ? ` plus ${extra.join(', ')}` : ''}`;
+  }
   const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : ((schema.type as string | undefined) ?? 'any JSON');
   return schema.format ? `${type} (${schema.format as string})` : type;
 }

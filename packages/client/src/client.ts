@@ -51,7 +51,8 @@ export class InteractionsClient {
     options: { idempotent?: boolean } = {},
   ): Promise<TResult> {
     const query = document.toString();
-    const isQuery = /^\s*(query|fragment|\{)/.test(query.replace(/^\s*fragment[\s\S]*?\n}\s*/g, ''));
+    // Queries are safe to resend after a network error; mutations are not (429/503 are retried either way).
+    const isQuery = !/(^|\n)\s*mutation\b/.test(query);
     const result = await this.http.request<{ data?: TResult; errors?: { message: string; extensions?: { code?: string; details?: unknown } }[] }>(
       'POST',
       '/graphql',
