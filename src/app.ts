@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import cors from 'cors';
@@ -6,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { authenticate } from './auth/auth.middleware';
 import { RateLimiter } from './auth/rate-limiter';
+import { graphiqlPage, serveConsole } from './console/console.middleware';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, httpStatusFor } from './errors/app-error';
@@ -13,6 +15,8 @@ import type { GraphQLContext } from './graphql/context';
 import { asAppError, formatGraphQLError, httpStatusPlugin } from './graphql/errors';
 import { queryLimitsRule } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
+import { createInteractionCoalescer } from './interactions/interaction.coalescer';
+import type { InteractionWriter } from './interactions/interaction.service';
 import { getSchema } from './graphql/schema';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -28,10 +32,21 @@ export interface BuildAppOptions {
   logger?: Logger;
   /** Metrics registry; one is made when absent. */
   metrics?: Metrics;
+  /** Where single creates are written; default: a coalescer configured from `config` (main.ts passes its own to flush it on shutdown). */
+  interactionWriter?: InteractionWriter;
+  /** The built web console; defaults to web/dist (tests point it elsewhere). */
+  consoleDir?: string;
 }
 
 /** Builds the HTTP app (REST, GraphQL, health, metrics) over an open database. Does not listen. */
-export async function buildApp({ db, config, logger, metrics }: BuildAppOptions): Promise<express.Express> {
+export async function buildApp({
+  db,
+  config,
+  logger,
+  metrics,
+  consoleDir,
+  interactionWriter = createInteractionCoalescer(db, config),
+}: BuildAppOptions): Promise<express.Express> {
   const log = logger ?? createLogger({ level: config.logLevel });
   const meter = metrics ?? createMetrics(db);
   const schema = await getSchema();
@@ -45,6 +60,7 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
       principal,
       loaders: createLoaders(db),
       metrics: meter,
+      interactionWriter,
       chargeRateLimit(scope) {
         if (!principal || charged.has(scope)) return;
         charged.add(scope);
@@ -64,7 +80,8 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
     validationRules: [queryLimitsRule({ maxDepth: config.graphqlMaxDepth, maxFields: config.graphqlMaxFields })],
     // Automatic persisted queries: bounded to 8 MiB and 5 minutes, so they cannot grow memory without end.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: 8 * 1024 * 1024, ttl: 300 }) },
-    plugins: [httpStatusPlugin],
+    // Browsers get the bundled GraphiQL (graphiqlPage) instead of Apollo's landing page, which loads from a CDN.
+    plugins: [httpStatusPlugin, ApolloServerPluginLandingPageDisabled()],
     logger: {
       debug: () => undefined,
       info: () => undefined,
@@ -114,6 +131,8 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
     res.send(await meter.registry.metrics());
   });
 
+  // A batch of 1,000 interactions with real payloads outgrows 1 MB; the larger limit holds for that route only.
+  app.use('/api/interactions/batch', express.json({ limit: config.maxBatchBodyBytes, strict: false }));
   app.use(['/api', '/graphql'], express.json({ limit: config.maxBodyBytes, strict: false }));
 
   // The OpenAPI document describes the API, not data: public, like /healthz, so tools can fetch it without a key.
@@ -129,15 +148,19 @@ export async function buildApp({ db, config, logger, metrics }: BuildAppOptions)
   const graphqlAuth = authenticate(db, (res, error) => {
     res.status(httpStatusFor(error.code)).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   });
+  app.get('/graphql', graphiqlPage({ dir: consoleDir }));
   app.use(
     '/graphql',
     (req: Request, res: Response, next: NextFunction) => {
-      // A browser opening /graphql gets the landing page without a key; every operation needs one.
+      // A plain GET /graphql (no operation) needs no key: browsers got GraphiQL above; others get Apollo's answer.
       if (req.method === 'GET' && req.query.query === undefined) return next();
       return graphqlAuth(req, res, next);
     },
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }),
   );
+
+  // The web console: static assets and index.html for client routes; never shadows the paths above.
+  app.use(serveConsole({ dir: consoleDir }));
 
   // Body parser failures, database outages and anything unexpected: coded JSON errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -19,6 +19,8 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** Largest accepted request body; `MAX_BODY_BYTES`, default 1 MiB (larger → 413). */
   maxBodyBytes: number;
+  /** Largest body of `POST /api/interactions/batch`; `MAX_BATCH_BODY_BYTES`, default 16 MiB. */
+  maxBatchBodyBytes: number;
   /** Deepest accepted nesting of `interaction`/`externalResponse`; `MAX_JSON_DEPTH`, default 32. */
   maxJsonDepth: number;
   /** Origins allowed by CORS; `CORS_ORIGINS` (comma-separated, `*` for any), default none. */
@@ -35,6 +37,10 @@ export interface Config {
   logLevel: string;
   /** Seconds between refreshes of the timeline view; `TIMELINE_REFRESH_SECONDS`, default 300, 0 disables. */
   timelineRefreshSeconds: number;
+  /** Longest a single create waits to share one multi-row insert with concurrent ones (ms); `COALESCE_WINDOW_MS`, default 2. */
+  coalesceWindowMs: number;
+  /** Most single creates written by one insert; `COALESCE_MAX_BATCH`, default 200 (1 turns coalescing off). */
+  coalesceMaxBatch: number;
 }
 
 function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -70,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: env.NODE_ENV === 'production',
     shutdownTimeoutSeconds: intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600),
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxBatchBodyBytes: intFrom(env, 'MAX_BATCH_BODY_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     maxJsonDepth: intFrom(env, 'MAX_JSON_DEPTH', 32, 1, 1000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
@@ -81,5 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 10_000_000),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     timelineRefreshSeconds: intFrom(env, 'TIMELINE_REFRESH_SECONDS', 300, 0, 86400),
+    coalesceWindowMs: intFrom(env, 'COALESCE_WINDOW_MS', 2, 0, 1000),
+    coalesceMaxBatch: intFrom(env, 'COALESCE_MAX_BATCH', 200, 1, 1000),
   };
 }

@@ -8,6 +8,8 @@ import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency.service'
 import { createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { startTimelineRefresher } from './timeline/timeline.refresher';
+import { createInteractionCoalescer } from './interactions/interaction.coalescer';
+import { listenForChanges } from './db/change-events';
 
 const HOUR_MS = 3_600_000;
 
@@ -29,7 +31,11 @@ async function main() {
   }
 
   const metrics = createMetrics(db);
-  const app = await buildApp({ db, config, logger: log, metrics });
+  // Created here (not inside buildApp) so shutdown can write its pending group before the database closes.
+  const interactionWriter = createInteractionCoalescer(db, config);
+  // Other instances on the same PostgreSQL database announce lookup and key changes; caches drop their copies then.
+  const stopListening = await listenForChanges(db);
+  const app = await buildApp({ db, config, logger: log, metrics, interactionWriter });
   const server: Server = app.listen(config.port, () => {
     log.info({ port: config.port, url: `http://localhost:${config.port}` }, 'listening');
   });
@@ -72,6 +78,8 @@ async function main() {
     server.close(async () => {
       try {
         await refresher?.stop();
+        await interactionWriter.close();
+        await stopListening();
         await db.close();
         log.info('stopped');
         process.exit(0);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { announceChange, onChange } from '../db/change-events';
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
 import { assertUuid } from '../validation';
@@ -92,22 +93,51 @@ export async function revokeApiKey(db: Database, { id }: RevokeApiKeyOptions): P
     data: { revokedDate: new Date() },
     omit: { keyHash: true },
   });
+  await announceChange(db, 'apiKey');
   return toRecord(row);
+}
+
+// Valid keys are remembered by hash for a few seconds: a query per request would double the database round trips
+// of a create. A revocation through this process (or, on PostgreSQL, any instance: NOTIFY) clears it at once.
+const PRINCIPAL_CACHE_MS = 5_000;
+const principalCaches = new WeakMap<Database, Map<string, { principal: Principal; expiresAt: number }>>();
+
+function principalCacheOf(db: Database) {
+  let cache = principalCaches.get(db);
+  if (!cache) {
+    const created = new Map<string, { principal: Principal; expiresAt: number }>();
+    onChange(db, (topic) => {
+      if (topic === null || topic === 'apiKey') created.clear();
+    });
+    principalCaches.set(db, created);
+    cache = created;
+  }
+  return cache;
 }
 
 /** Resolves an `x-api-key` value to its caller, or `null` for an unknown or revoked key. */
 export async function authenticateApiKey(db: Database, { key }: { key: string }): Promise<Principal | null> {
   if (key.length === 0 || key.length > 512) return null;
+  const hash = hashApiKey(key);
+  const cache = principalCacheOf(db);
+  const cached = cache.get(hash);
+  if (cached && cached.expiresAt > Date.now()) return cached.principal;
   const [row] = await db.sql.query<{ id: string; name: string; scopes: Scope[]; last_used_date: Date | null }>(
     `SELECT id, name, scopes, last_used_date FROM api_keys WHERE key_hash = $1 AND revoked_date IS NULL`,
-    [hashApiKey(key)],
+    [hash],
   );
-  if (!row) return null;
+  if (!row) {
+    cache.delete(hash);
+    return null;
+  }
   if (!row.last_used_date || Date.now() - row.last_used_date.getTime() > LAST_USED_WRITE_INTERVAL_MS) {
     // Fire and forget: a failed hint must not fail the request.
     db.sql.query(`UPDATE api_keys SET last_used_date = now() WHERE id = $1`, [row.id]).catch(() => undefined);
   }
-  return { keyId: row.id, name: row.name, scopes: row.scopes };
+  const principal: Principal = { keyId: row.id, name: row.name, scopes: row.scopes };
+  if (cache.size > 10_000) cache.clear(); // bounded: only valid keys get here
+  cache.set(hash, { principal, expiresAt: Date.now() + PRINCIPAL_CACHE_MS });
+  return principal;
 }
 
 /** What start-up did about keys; `createdKey` is set only when a new key must be shown to the operator. */

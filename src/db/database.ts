@@ -29,6 +29,12 @@ export interface Database {
   /** Connections in use and waiting (metrics); PGlite is one connection. */
   poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: calls `onMessage` with the payload of each NOTIFY on `channel` (a constant, never input), over
+   * a dedicated connection that is re-opened after a loss; `onReset` runs then, since messages may have been missed.
+   * Resolves to a function that stops listening.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onReset: () => void): Promise<() => Promise<void>>;
 }
 
 /** Where to open the database: a PostgreSQL URL, or a PGlite data directory (`null` = in memory). */
@@ -127,6 +133,37 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
       await settled();
       await prisma.$disconnect();
       await pool.end();
+    },
+    async listen(channel, onMessage, onReset) {
+      let client: Client | null = null;
+      let stopped = false;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async () => {
+        const listener = new Client({ connectionString: url });
+        listener.on('error', () => undefined);
+        listener.on('notification', (message) => {
+          if (message.channel === channel) onMessage(message.payload ?? '');
+        });
+        listener.once('end', () => {
+          if (stopped) return;
+          onReset();
+          scheduleReconnect();
+        });
+        await listener.connect();
+        await listener.query(`LISTEN "${channel}"`);
+        client = listener;
+      };
+      const scheduleReconnect = () => {
+        if (stopped) return;
+        retry = setTimeout(() => connect().catch(scheduleReconnect), 1000);
+        retry.unref();
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      };
     },
   };
 }

@@ -43,3 +43,14 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (error instanceof AggregateError && error.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1))) return true;
   return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(originalError, depth + 1);
 }
+
+/**
+ * True when the database refused a value a caller sent (SQLSTATE class 22, data exception: a NUL character in text,
+ * an out-of-range number or date). Such input deserves a 400, not a 500.
+ */
+export function isDatabaseDataError(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+  return isDatabaseDataError(cause, depth + 1);
+}

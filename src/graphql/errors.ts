@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDatabaseUnavailable } from '../db/errors';
+import { isDatabaseDataError, isDatabaseUnavailable } from '../db/errors';
 import { AppError, graphqlCodeFor, httpStatusFor, retryAfterSeconds } from '../errors/app-error';
 import type { GraphQLContext } from './context';
 
@@ -11,6 +11,9 @@ export const UNAVAILABLE = () => new AppError('UNAVAILABLE', 'The database is un
 export function asAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) return UNAVAILABLE();
+  if (isDatabaseDataError(error)) {
+    return new AppError('VALIDATION_ERROR', 'A value was refused by the database (e.g. a NUL character or an out-of-range value)');
+  }
   return new AppError('INTERNAL', 'Internal server error');
 }
 

@@ -27,6 +27,8 @@ function measure(
     // Stop walking as soon as a limit is passed: a hostile query must not cost us the walk itself.
     if (totals.fields > limits.maxFields || totals.depth > limits.maxDepth) return;
     if (selection.kind === Kind.FIELD) {
+      // Introspection (__schema, __type) reads the schema, not the database; explorers nest it deeply.
+      if (selection.name.value.startsWith('__')) continue;
       totals.fields += 1;
       if (selection.selectionSet) {
         totals.depth = Math.max(totals.depth, depth + 1);

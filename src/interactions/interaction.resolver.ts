@@ -5,7 +5,7 @@ import type { LookupRecord } from '../lookups/lookup.service';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
 import {
   createInteraction,
-  createInteractionIdempotently,
+  createInteractions,
   findInteractions,
   getInteraction,
   type InteractionRecord,
@@ -18,6 +18,9 @@ function present(lookup: LookupRecord | null, what: string, id: string): LookupR
   if (!lookup) throw new AppError('INTERNAL', `${what} ${id} vanished`);
   return lookup;
 }
+
+const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Retries with the same key and input within 24 h return the original result without writing (REST: Idempotency-Key).';
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
@@ -42,19 +45,37 @@ export class InteractionResolver {
   @Mutation(() => Interaction, { description: 'Records one interaction.' })
   async createInteraction(
     @Arg('input', () => CreateInteractionInput) input: CreateInteractionInput,
-    @Ctx() { db, config, principal, metrics }: GraphQLContext,
-    @Arg('idempotencyKey', () => String, {
-      nullable: true,
-      description: 'Retries with the same key and input within 24 h return the original interaction (REST: Idempotency-Key).',
-    })
+    @Ctx() { db, config, principal, metrics, interactionWriter }: GraphQLContext,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
     idempotencyKey?: string | null,
   ): Promise<InteractionRecord> {
-    const maxJsonDepth = config.maxJsonDepth;
-    const row = idempotencyKey
-      ? await createInteractionIdempotently(db, { input: { ...input }, apiKeyId: principal!.keyId, idempotencyKey, maxJsonDepth })
-      : await createInteraction(db, input, { maxJsonDepth });
+    const row = await createInteraction(db, {
+      input: { ...input },
+      writer: interactionWriter,
+      idempotency: idempotencyKey ? { apiKeyId: principal!.keyId, key: idempotencyKey } : null,
+      maxJsonDepth: config.maxJsonDepth,
+    });
     metrics.interactionsIngested.inc();
     return row;
+  }
+
+  @Authorized('write')
+  @Mutation(() => [Interaction], {
+    description: 'Records up to 1,000 interactions atomically: all are validated first (any invalid → nothing written), then written in one insert. Returned in input order.',
+  })
+  async createInteractions(
+    @Arg('inputs', () => [CreateInteractionInput]) inputs: CreateInteractionInput[],
+    @Ctx() { db, config, principal, metrics }: GraphQLContext,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+    idempotencyKey?: string | null,
+  ): Promise<InteractionRecord[]> {
+    const rows = await createInteractions(db, {
+      inputs: inputs.map((input) => ({ ...input })),
+      idempotency: idempotencyKey ? { apiKeyId: principal!.keyId, key: idempotencyKey } : null,
+      maxJsonDepth: config.maxJsonDepth,
+    });
+    metrics.interactionsIngested.inc(rows.length);
+    return rows;
   }
 
   @FieldResolver(() => ResourceType)

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { AppError } from '../errors/app-error';
 import { bodyObject, header, pathParam, queryInt, queryString } from '../rest/params';
 import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
@@ -54,6 +55,74 @@ export function createInputFrom(body: Record<string, unknown>, req: Request): Re
   return input;
 }
 
+const BATCH_ITEM_HEADER_FIELDS = [
+  ['uowId', 'x-uowid'],
+  ['userId', 'x-userid'],
+  ['interactionTimestamp', 'x-interaction-timestamp'],
+] as const;
+const STRING_FIELDS = [
+  'resourceId',
+  'resourceType',
+  'resourceTypeId',
+  'action',
+  'actionId',
+  'origin',
+  'originId',
+  'externalReference',
+  'uowId',
+  'userId',
+  'interactionTimestamp',
+] as const;
+
+/**
+ * `{interactions:[…]}` → the GraphQL inputs. Each item is a single-create body that may also carry `uowId`,
+ * `userId` and `interactionTimestamp`; an item's own value wins over the x-uowid / x-userid /
+ * x-interaction-timestamp header, which applies to every item that has none. Items of the wrong shape are refused
+ * here, by index, since GraphQL's own type errors would not name them.
+ */
+export function batchInputsFrom(body: Record<string, unknown>, req: Request): Record<string, unknown>[] {
+  const items = body.interactions;
+  if (!Array.isArray(items)) {
+    throw new AppError('VALIDATION_ERROR', 'interactions must be an array of interactions', { field: 'interactions' });
+  }
+  const errors: { index: number; code: 'VALIDATION_ERROR'; message: string; details: { field?: string } }[] = [];
+  const inputs = items.map((item: unknown, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      errors.push({ index, code: 'VALIDATION_ERROR', message: 'each interaction must be a JSON object', details: {} });
+      return {};
+    }
+    const fields = item as Record<string, unknown>;
+    if (typeof fields.resourceId !== 'string') {
+      errors.push({ index, code: 'VALIDATION_ERROR', message: 'resourceId is required (a string)', details: { field: 'resourceId' } });
+    }
+    for (const name of STRING_FIELDS) {
+      const value = fields[name];
+      if (name !== 'resourceId' && value !== undefined && value !== null && typeof value !== 'string') {
+        errors.push({ index, code: 'VALIDATION_ERROR', message: `${name} must be a string`, details: { field: name } });
+      }
+    }
+    const input = createInputFrom(fields, req);
+    for (const [name, headerName] of BATCH_ITEM_HEADER_FIELDS) input[name] = fields[name] ?? header(req, headerName);
+    return input;
+  });
+  if (errors.length > 0) {
+    throw new AppError('VALIDATION_ERROR', `${errors.length} problem(s) in the batch; nothing was recorded`, { errors });
+  }
+  return inputs;
+}
+
+/** Headers of the create routes (on the batch route they apply to items that do not carry their own). */
+const CREATE_HEADERS = [
+  PARAMS.header('x-uowid', 'Unit of work (trace) this interaction belongs to; a new UUID when absent.', { type: 'string', format: 'uuid' }),
+  PARAMS.header('x-userid', 'Who acted.'),
+  PARAMS.header('x-interaction-timestamp', 'When it happened: ISO-8601 or epoch milliseconds.'),
+  PARAMS.header(
+    'Idempotency-Key',
+    'Retries with the same key (1–255 printable characters, per API key) and body within 24 h return the original result instead of recording again; a different body → 409.',
+    { type: 'string', minLength: 1, maxLength: 255 },
+  ),
+];
+
 /** REST routes of the interactions domain. */
 export const interactionRoutes: RestRoute[] = [
   {
@@ -71,18 +140,33 @@ export const interactionRoutes: RestRoute[] = [
     status: 201,
     doc: {
       scope: 'write',
-      params: [
-        PARAMS.header('x-uowid', 'Unit of work (trace) this interaction belongs to; a new UUID when absent.', { type: 'string', format: 'uuid' }),
-        PARAMS.header('x-userid', 'Who acted.'),
-        PARAMS.header('x-interaction-timestamp', 'When it happened: ISO-8601 or epoch milliseconds.'),
-        PARAMS.header(
-          'Idempotency-Key',
-          'Retries with the same key (1–255 printable characters, per API key) and body within 24 h return the original interaction instead of recording it again; a different body → 409.',
-          { type: 'string', minLength: 1, maxLength: 255 },
-        ),
-      ],
+      params: CREATE_HEADERS,
       body: ref('CreateInteraction'),
       response: ref('CreatedInteraction'),
+      errors: ['VALIDATION_ERROR', 'UNKNOWN_LOOKUP', 'LOOKUP_MISMATCH', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/interactions/batch',
+    summary: 'Record up to 1,000 interactions atomically (all or none), answered in input order',
+    operation: `mutation RestCreateInteractions($inputs: [CreateInteractionInput!]!, $idempotencyKey: String) {
+      createInteractions(inputs: $inputs, idempotencyKey: $idempotencyKey) { ...RestInteraction }
+    } ${REST_INTERACTION_FRAGMENT}`,
+    variables: (req) => ({
+      inputs: batchInputsFrom(bodyObject(req), req),
+      idempotencyKey: header(req, 'idempotency-key'),
+    }),
+    present: (data: { createInteractions: GraphQLInteraction[] }) => ({
+      data: data.createInteractions.map(presentCreatedInteraction),
+    }),
+    status: 201,
+    doc: {
+      scope: 'write',
+      description: 'Items may carry `uowId`, `userId` and `interactionTimestamp`; the headers apply to items that do not. A validation error lists every bad index in `details.errors`; nothing is recorded then.',
+      params: CREATE_HEADERS,
+      body: ref('CreateInteractionBatch'),
+      response: ref('CreatedInteractionBatch'),
       errors: ['VALIDATION_ERROR', 'UNKNOWN_LOOKUP', 'LOOKUP_MISMATCH', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
     },
   },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { Database } from '../db/database';
+import type { Database, SqlExecutor } from '../db/database';
 import { AppError, httpStatusFor } from '../errors/app-error';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from '../idempotency/idempotency.service';
 import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
@@ -56,9 +56,24 @@ function jsonParam(value: JsonValue | undefined): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-/** How an interaction is written. */
-export interface CreateInteractionOptions {
-  /** The row's id; a new UUID v7 when absent. Given by idempotent retries, which must write the same row. */
+/** An interaction validated and resolved, ready to insert (lookup ids known, JSON serialised, id made). */
+export interface PreparedInteraction {
+  id: string;
+  resourceId: string;
+  resourceTypeId: string;
+  actionId: string;
+  originId: string;
+  interaction: string | null;
+  externalReference: string | null;
+  externalResponse: string | null;
+  uowId: string;
+  userId: string | null;
+  interactionTimestamp: Date | null;
+}
+
+/** How inputs are prepared. */
+export interface PrepareInteractionOptions {
+  /** The row's id; a new UUID v7 when absent. Idempotent requests pass the id fixed by their claim. */
   id?: string;
   /** Deepest accepted nesting of `interaction` and `externalResponse` (default 32). */
   maxJsonDepth?: number;
@@ -67,14 +82,14 @@ export interface CreateInteractionOptions {
 export const DEFAULT_MAX_JSON_DEPTH = 32;
 
 /**
- * Records one interaction and returns it as stored. With an `id` that already exists, writes nothing and returns
- * the existing row (an idempotent retry).
+ * Validates one input and resolves its lookups (from the lookup cache; a query only for keys it does not hold).
+ * Throws the AppError a caller should see: VALIDATION_ERROR, UNKNOWN_LOOKUP or LOOKUP_MISMATCH.
  */
-export async function createInteraction(
+export async function prepareInteraction(
   db: Database,
   input: CreateInteractionInput,
-  { id = uuidv7(), maxJsonDepth = DEFAULT_MAX_JSON_DEPTH }: CreateInteractionOptions = {},
-): Promise<InteractionRecord> {
+  { id = uuidv7(), maxJsonDepth = DEFAULT_MAX_JSON_DEPTH }: PrepareInteractionOptions = {},
+): Promise<PreparedInteraction> {
   assertJsonDepth(input.interaction, 'interaction', maxJsonDepth);
   assertJsonDepth(input.externalResponse, 'externalResponse', maxJsonDepth);
   if (typeof input.resourceId !== 'string') {
@@ -95,52 +110,147 @@ export async function createInteraction(
     resolveLookupId(db, 'action', reference(input.action, input.actionId)),
     resolveLookupId(db, 'origin', reference(input.origin, input.originId)),
   ]);
-  const [row] = await db.sql.query<InteractionRecord>(
-    `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
-       external_reference, external_response, uow_id, user_id, interaction_timestamp)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9, $10, $11)
-     ON CONFLICT (id) DO NOTHING
-     RETURNING ${INTERACTION_COLUMNS}`,
-    [
-      id,
-      resourceId,
-      resourceTypeId,
-      actionId,
-      originId,
-      jsonParam(input.interaction),
-      externalReference,
-      jsonParam(input.externalResponse),
-      uowId,
-      userId,
-      interactionTimestamp,
-    ],
-  );
-  return row ?? getInteraction(db, { id });
-}
-
-export interface CreateInteractionIdempotentlyOptions {
-  input: CreateInteractionInput;
-  /** The caller's key id: idempotency keys are per API key. */
-  apiKeyId: string;
-  idempotencyKey: string;
-  maxJsonDepth?: number;
+  return {
+    id,
+    resourceId,
+    resourceTypeId,
+    actionId,
+    originId,
+    interaction: jsonParam(input.interaction),
+    externalReference,
+    externalResponse: jsonParam(input.externalResponse),
+    uowId,
+    userId,
+    interactionTimestamp,
+  };
 }
 
 /**
- * Records an interaction at most once per idempotency key: a retry with the same key and input within 24 hours
- * returns the original row without writing; the same key with another input is a CONFLICT.
+ * Inserts prepared interactions with ONE statement (`INSERT … SELECT FROM unnest(…)`, so one transaction: all rows
+ * or none) and returns the stored rows in input order (RETURNING order is not promised; rows are matched by id).
+ * Only what the database makes comes back (interaction number, created date): the rest is what was sent, which
+ * spares parsing a thousand rows of JSON per batch. (A JSON value comes back as sent, not in jsonb's key order.)
+ * An id that already exists is not written again: that row is read back and returned instead (idempotent retries).
  */
-export async function createInteractionIdempotently(
+export async function insertInteractions(sql: SqlExecutor, rows: readonly PreparedInteraction[]): Promise<InteractionRecord[]> {
+  if (rows.length === 0) return [];
+  const column = <K extends keyof PreparedInteraction>(key: K) => rows.map((row) => row[key]);
+  const stored = await sql.query<{ id: string; interactionNumber: number; createdDate: Date }>(
+    `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
+       external_reference, external_response, uow_id, user_id, interaction_timestamp)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::text[],
+       $8::jsonb[], $9::uuid[], $10::text[], $11::timestamptz[])
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id, interaction_number AS "interactionNumber", created_date AS "createdDate"`,
+    [
+      column('id'),
+      column('resourceId'),
+      column('resourceTypeId'),
+      column('actionId'),
+      column('originId'),
+      column('interaction'),
+      column('externalReference'),
+      column('externalResponse'),
+      column('uowId'),
+      column('userId'),
+      column('interactionTimestamp'),
+    ],
+  );
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  const existing = new Map<string, InteractionRecord>();
+  const missing = rows.filter((row) => !byId.has(row.id)).map((row) => row.id);
+  if (missing.length > 0) {
+    const found = await sql.query<InteractionRecord>(`SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = ANY($1::uuid[])`, [
+      missing,
+    ]);
+    found.forEach((row) => existing.set(row.id, row));
+  }
+  return rows.map((row) => {
+    const earlier = existing.get(row.id);
+    if (earlier) return earlier;
+    const made = byId.get(row.id);
+    if (!made) throw new AppError('INTERNAL', `Inserted interaction ${row.id} was not returned`);
+    return {
+      id: row.id,
+      interactionNumber: made.interactionNumber,
+      resourceId: row.resourceId,
+      resourceTypeId: row.resourceTypeId,
+      actionId: row.actionId,
+      originId: row.originId,
+      interaction: row.interaction === null ? null : (JSON.parse(row.interaction) as JsonValue),
+      externalReference: row.externalReference,
+      externalResponse: row.externalResponse === null ? null : (JSON.parse(row.externalResponse) as JsonValue),
+      uowId: row.uowId,
+      userId: row.userId,
+      createdDate: made.createdDate,
+      interactionTimestamp: row.interactionTimestamp,
+    };
+  });
+}
+
+/** Where single creates are written: straight to the database, or gathered by an InteractionCoalescer. */
+export interface InteractionWriter {
+  /** Writes one prepared interaction; resolves with the stored row once it is committed. */
+  write(row: PreparedInteraction): Promise<InteractionRecord>;
+}
+
+/** An `Idempotency-Key` and whose it is: keys are per API key. */
+export interface IdempotencyOptions {
+  apiKeyId: string;
+  key: string;
+}
+
+export interface CreateInteractionOptions {
+  input: CreateInteractionInput;
+  /** Default: one INSERT per call. The app passes its coalescer, which groups concurrent creates. */
+  writer?: InteractionWriter;
+  /** With a key, a retry with the same input within 24 h returns the original row without writing. */
+  idempotency?: IdempotencyOptions | null;
+  maxJsonDepth?: number;
+}
+
+/** Records one interaction and returns it as stored (after commit). */
+export async function createInteraction(
   db: Database,
-  { input, apiKeyId, idempotencyKey, maxJsonDepth }: CreateInteractionIdempotentlyOptions,
+  { input, writer, idempotency, maxJsonDepth }: CreateInteractionOptions,
 ): Promise<InteractionRecord> {
-  const claim = await claimIdempotencyKey(db, { apiKeyId, key: idempotencyKey, hash: requestHash(input), count: 1 });
+  if (idempotency) {
+    const [row] = await writeIdempotently(db, idempotency, input, 1, async ([id]) => [
+      await prepareInteraction(db, input, { id, maxJsonDepth }),
+    ]);
+    return row;
+  }
+  const prepared = await prepareInteraction(db, input, { maxJsonDepth });
+  if (writer) return writer.write(prepared);
   try {
-    return await createInteraction(db, input, { id: claim.ids[0], maxJsonDepth });
+    const [row] = await insertInteractions(db.sql, [prepared]);
+    return row;
   } catch (error) {
-    // A refused request wrote nothing: free the key so a corrected retry can use it.
+    throw dataErrorToAppError(error) ?? error;
+  }
+}
+
+/**
+ * Writes `inputs` at most once per idempotency key. The claim fixes the rows' ids, so a replay, a concurrent
+ * duplicate or a retry after a crash all write (or find) the same rows; the same key with another body is a
+ * CONFLICT. A request refused with a 4xx releases a fresh claim, so a corrected retry may use the key.
+ */
+async function writeIdempotently(
+  db: Database,
+  { apiKeyId, key }: IdempotencyOptions,
+  body: unknown,
+  count: number,
+  prepare: (ids: string[]) => Promise<PreparedInteraction[]>,
+): Promise<InteractionRecord[]> {
+  const claim = await claimIdempotencyKey(db, { apiKeyId, key, hash: requestHash(body), count });
+  try {
+    const prepared = await prepare(claim.ids);
+    return await insertInteractions(db.sql, prepared).catch((error) => {
+      throw dataErrorToAppError(error) ?? error;
+    });
+  } catch (error) {
     if (claim.fresh && error instanceof AppError && httpStatusFor(error.code) < 500) {
-      await releaseIdempotencyKey(db, { apiKeyId, key: idempotencyKey });
+      await releaseIdempotencyKey(db, { apiKeyId, key });
     }
     throw error;
   }
@@ -160,6 +270,83 @@ export function assertJsonDepth(value: unknown, field: string, max: number): voi
   if (depthOf(value, 0) > max) {
     throw new AppError('VALIDATION_ERROR', `${field} is nested deeper than ${max} levels`, { field, maxDepth: max });
   }
+}
+
+/** Most interactions one batch call may record. */
+export const MAX_BATCH_SIZE = 1000;
+
+export interface CreateInteractionsOptions {
+  inputs: readonly CreateInteractionInput[];
+  /** With a key, a retry of the same batch within 24 h returns the original rows without writing. */
+  idempotency?: IdempotencyOptions | null;
+  maxJsonDepth?: number;
+}
+
+/**
+ * Records up to MAX_BATCH_SIZE interactions atomically: every item is validated first (any bad item →
+ * VALIDATION_ERROR whose details.errors name each bad index, nothing written), then one multi-row insert.
+ * Returns the stored rows in input order.
+ */
+export async function createInteractions(
+  db: Database,
+  { inputs, idempotency, maxJsonDepth }: CreateInteractionsOptions,
+): Promise<InteractionRecord[]> {
+  if (inputs.length === 0) {
+    throw new AppError('VALIDATION_ERROR', 'interactions must hold at least one item', { field: 'interactions' });
+  }
+  if (inputs.length > MAX_BATCH_SIZE) {
+    throw new AppError('VALIDATION_ERROR', `interactions must hold at most ${MAX_BATCH_SIZE} items`, {
+      field: 'interactions',
+      count: inputs.length,
+    });
+  }
+  if (idempotency) {
+    return writeIdempotently(db, idempotency, inputs, inputs.length, (ids) =>
+      prepareAll(db, inputs, (index) => ({ id: ids[index], maxJsonDepth })),
+    );
+  }
+  const prepared = await prepareAll(db, inputs, () => ({ maxJsonDepth }));
+  try {
+    return await insertInteractions(db.sql, prepared);
+  } catch (error) {
+    throw dataErrorToAppError(error) ?? error;
+  }
+}
+
+/** Prepares every input; any bad one → VALIDATION_ERROR whose details.errors name each bad index. */
+async function prepareAll(
+  db: Database,
+  inputs: readonly CreateInteractionInput[],
+  options: (index: number) => PrepareInteractionOptions,
+): Promise<PreparedInteraction[]> {
+  const settled = await Promise.allSettled(inputs.map((input, index) => prepareInteraction(db, input, options(index))));
+  const errors = settled.flatMap((result, index) => {
+    if (result.status === 'fulfilled') return [];
+    const error = result.reason;
+    if (!(error instanceof AppError)) throw error;
+    return [{ index, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) }];
+  });
+  if (errors.length > 0) {
+    throw new AppError('VALIDATION_ERROR', `${errors.length} of ${inputs.length} interactions are invalid; nothing was recorded`, {
+      errors,
+    });
+  }
+  return settled.map((result) => (result as PromiseFulfilledResult<PreparedInteraction>).value);
+}
+
+/**
+ * The AppError for a row the database refused because of its data (SQLSTATE class 22 data exception or 23
+ * integrity violation), or null for anything else (connection lost, server gone: not the caller's fault).
+ */
+export function dataErrorToAppError(error: unknown): AppError | null {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  if (code === '23503') return new AppError('UNKNOWN_LOOKUP', 'A lookup named by the interaction no longer exists');
+  if (code.startsWith('22') || code.startsWith('23')) {
+    return new AppError('VALIDATION_ERROR', 'The database refused a value of the interaction (e.g. a NUL character)', {
+      sqlState: code,
+    });
+  }
+  return null;
 }
 
 /** Filters of the interaction list; every one optional, all combined with AND. */
@@ -255,10 +442,16 @@ export async function findInteractions(
   const { page, limit } = parsePaging(pageInput, limitInput, DEFAULT_LIMIT, MAX_LIMIT);
   const { where, params } = interactionWhere(filter);
   const [items, [{ total }]] = await Promise.all([
+    // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
+    // entries), and only the page's own rows are read from the table. Reading every skipped row made deep
+    // pages (page 200 of a 17k-row filter) cost ~100 ms at 1M rows instead of a few.
     db.sql.query<InteractionRecord>(
-      `SELECT ${INTERACTION_COLUMNS} FROM interactions ${where}
-       ORDER BY created_date DESC, interaction_number DESC
-       LIMIT ${limit} OFFSET ${(page - 1) * limit}`,
+      `SELECT ${INTERACTION_COLUMNS} FROM interactions
+       WHERE interaction_number IN (
+         SELECT interaction_number FROM interactions ${where}
+         ORDER BY created_date DESC, interaction_number DESC
+         LIMIT ${limit} OFFSET ${(page - 1) * limit})
+       ORDER BY created_date DESC, interaction_number DESC`,
       params,
     ),
     db.sql.query<{ total: number }>(`SELECT count(*) AS total FROM interactions ${where}`, params),

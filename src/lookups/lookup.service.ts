@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { Prisma } from '../generated/prisma/client';
 import { AppError } from '../errors/app-error';
 import { assertUuid } from '../validation';
+import { LOOKUP_COLUMNS, lookupCacheOf, lookupsChanged } from './lookup.cache';
 
 /** The three lookup tables share one shape and one service. */
 export type LookupKind = 'resourceType' | 'action' | 'origin';
@@ -124,9 +125,17 @@ export async function getLookup(db: Database, { kind, id }: GetLookupOptions): P
 
 /** Lookups of a kind by id, in the order of `ids` (`null` where absent): the batch function of the loaders. */
 export async function findLookupsByIds(db: Database, kind: LookupKind, ids: readonly string[]): Promise<(LookupRecord | null)[]> {
-  const rows = await delegate(db, kind).findMany({ where: { id: { in: [...ids] } } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
+  const cache = lookupCacheOf(db);
+  const missing = ids.filter((id) => !cache.getById(kind, id));
+  if (missing.length > 0) {
+    cache.remember(
+      kind,
+      await db.sql.query<LookupRecord>(`SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_META[kind].table} WHERE id = ANY($1::uuid[])`, [
+        missing,
+      ]),
+    );
+  }
+  return ids.map((id) => cache.getById(kind, id) ?? null);
 }
 
 export interface CreateLookupOptions {
@@ -139,7 +148,9 @@ export async function createLookup(db: Database, { kind, input }: CreateLookupOp
   if (input.mnemonic == null) throw new AppError('VALIDATION_ERROR', 'mnemonic is required', { field: 'mnemonic' });
   const data = validated(input);
   try {
-    return await delegate(db, kind).create({ data: { id: uuidv7(), ...data, name: data.name ?? data.mnemonic } });
+    const created = await delegate(db, kind).create({ data: { id: uuidv7(), ...data, name: data.name ?? data.mnemonic } });
+    await lookupsChanged(db, kind);
+    return created;
   } catch (error) {
     if (isPrismaError(error, 'P2002')) {
       throw new AppError('CONFLICT', `A ${LOOKUP_META[kind].label} with mnemonic ${data.mnemonic} already exists`);
@@ -162,7 +173,9 @@ export async function updateLookup(db: Database, { kind, id, input }: UpdateLook
     throw new AppError('CONFLICT', `${existing.mnemonic} is a system ${LOOKUP_META[kind].label}; its mnemonic cannot change`);
   }
   try {
-    return await delegate(db, kind).update({ where: { id: existing.id }, data: { ...data, updatedDate: new Date() } });
+    const updated = await delegate(db, kind).update({ where: { id: existing.id }, data: { ...data, updatedDate: new Date() } });
+    await lookupsChanged(db, kind);
+    return updated;
   } catch (error) {
     if (isPrismaError(error, 'P2002')) {
       throw new AppError('CONFLICT', `A ${LOOKUP_META[kind].label} with mnemonic ${data.mnemonic} already exists`);
@@ -183,7 +196,9 @@ export async function deleteLookup(db: Database, { kind, id }: DeleteLookupOptio
     throw new AppError('CONFLICT', `${existing.mnemonic} is a system ${LOOKUP_META[kind].label} and cannot be deleted`);
   }
   try {
-    return await delegate(db, kind).delete({ where: { id: existing.id } });
+    const deleted = await delegate(db, kind).delete({ where: { id: existing.id } });
+    await lookupsChanged(db, kind);
+    return deleted;
   } catch (error) {
     if (isPrismaError(error, 'P2003') || /foreign key/i.test(String((error as Error).message))) {
       throw new AppError('CONFLICT', `${existing.mnemonic} is used by interactions and cannot be deleted`);
@@ -212,12 +227,19 @@ export async function resolveLookupId(db: Database, kind: LookupKind, ref: Looku
   }
   const id = hasId ? assertUuid(ref.id as string, `${field}Id`) : null;
   const mnemonic = hasMnemonic ? normalizeMnemonic(ref.mnemonic as string, field) : null;
-  const rows = await db.sql.query<{ id: string; mnemonic: string }>(
-    `SELECT id, mnemonic FROM ${table} WHERE id = $1::uuid OR mnemonic = $2`,
-    [id, mnemonic],
-  );
-  const byId = id ? rows.find((row) => row.id === id) : undefined;
-  const byMnemonic = mnemonic ? rows.find((row) => row.mnemonic === mnemonic) : undefined;
+  // Served from the lookup cache; only a key it does not hold costs a query (unknown keys are never cached).
+  const cache = lookupCacheOf(db);
+  let byId = id ? cache.getById(kind, id) : undefined;
+  let byMnemonic = mnemonic ? cache.getByMnemonic(kind, mnemonic) : undefined;
+  if ((id && !byId) || (mnemonic && !byMnemonic)) {
+    const rows = await db.sql.query<LookupRecord>(`SELECT ${LOOKUP_COLUMNS} FROM ${table} WHERE id = $1::uuid OR mnemonic = $2`, [
+      id,
+      mnemonic,
+    ]);
+    cache.remember(kind, rows);
+    byId = id ? rows.find((row) => row.id === id) : undefined;
+    byMnemonic = mnemonic ? rows.find((row) => row.mnemonic === mnemonic) : undefined;
+  }
   if (id && !byId) throw new AppError('UNKNOWN_LOOKUP', `No ${label} with id ${id}`, { field: `${field}Id`, value: id });
   if (mnemonic && !byMnemonic) {
     throw new AppError('UNKNOWN_LOOKUP', `No ${label} with mnemonic ${mnemonic}`, { field, value: mnemonic });

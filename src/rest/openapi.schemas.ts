@@ -136,14 +136,13 @@ export const COMPONENT_SCHEMAS = {
     },
     'The interaction as stored.',
   ),
-  // For POST /api/interactions/batch (bench branch): doc: { scope: 'write', params: [Idempotency-Key…],
-  // body: ref('CreateInteractionBatch'), response: ref('CreatedInteractionBatch'), errors: [...as the single create] }.
   CreateInteractionBatch: {
     type: 'object',
     description: 'Up to 1,000 interactions, recorded all or none; each may carry uowId, userId and interactionTimestamp.',
     properties: {
       interactions: {
         type: 'array',
+        minItems: 1,
         maxItems: 1000,
         items: {
           allOf: [{ $ref: '#/components/schemas/CreateInteraction' }],

@@ -32,12 +32,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The scope DESIGN.md §5 asks of a route: read for GETs and POST /api/activity, write to record, admin for the rest. */
+/** The scope DESIGN.md §5 asks of a route: read for GETs and POST /api/activity, write to record (single and batch), admin for the rest. */
 function requiredScope(route: RestRoute): Scope {
   if (route.path.startsWith('/api/keys')) return 'admin';
   if (route.method === 'get') return 'read';
   if (route.method === 'post' && route.path === '/api/activity') return 'read';
-  if (route.method === 'post' && route.path === '/api/interactions') return 'write';
+  if (route.method === 'post' && (route.path === '/api/interactions' || route.path === '/api/interactions/batch')) return 'write';
   return 'admin';
 }
 
@@ -80,6 +80,10 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   'POST /api/interactions': async () => ({
     path: '/api/interactions',
     body: { resourceId: 'auth-matrix', resourceType: 'AUTH', action: 'CREATE', origin: 'WEBAPP' },
+  }),
+  'POST /api/interactions/batch': async () => ({
+    path: '/api/interactions/batch',
+    body: { interactions: [{ resourceId: 'auth-matrix-batch', resourceType: 'AUTH', action: 'CREATE', origin: 'WEBAPP' }] },
   }),
   'GET /api/interactions': async () => ({ path: '/api/interactions' }),
   'GET /api/interactions/timeline': async () => ({ path: '/api/interactions/timeline' }),

@@ -142,6 +142,34 @@ describe('buffered logger', () => {
     expect(await countInUow(uowId)).toBe(10_000);
   }, 600_000);
 
+  it('records each interaction once when batch answers are lost after the write (Idempotency-Key per batch)', async () => {
+    const uowId = randomUUID();
+    const logger = client(t.keys.write).logger({ maxBatchSize: 10, flushIntervalMs: 3_600_000, concurrency: 1 });
+    proxy.failNext(2, 'after');
+    for (let i = 0; i < 30; i++) await logger.log({ ...order(`lost-answer-${i}`), uowId });
+    await logger.close();
+    expect(proxy.plan.seen.filter((line) => line.startsWith('POST /api/interactions/batch'))).toHaveLength(5);
+    expect(logger.stats).toMatchObject({ delivered: 30, failed: 0 });
+    expect(await countInUow(uowId)).toBe(30);
+  });
+
+  it('falls back to single creates, each with its own Idempotency-Key, on a service without the batch route', async () => {
+    const uowId = randomUUID();
+    proxy.hideBatchRoute(true);
+    try {
+      const logger = client(t.keys.write).logger({ maxBatchSize: 50, flushIntervalMs: 3_600_000 });
+      proxy.failNext(0);
+      for (let i = 0; i < 120; i++) await logger.log({ ...order(`single-${i}`), uowId });
+      await logger.close();
+      const singles = proxy.plan.seen.filter((line) => line.startsWith('POST /api/interactions '));
+      expect(singles).toHaveLength(120);
+      expect(new Set(singles.map((line) => line.split(' ')[2])).size).toBe(120);
+      expect(await countInUow(uowId)).toBe(120);
+    } finally {
+      proxy.hideBatchRoute(false);
+    }
+  });
+
   it('sends what is buffered on close (shutdown flush), then refuses new interactions', async () => {
     const uowId = randomUUID();
     const logger = client(t.keys.write).logger({ maxBatchSize: 1000, flushIntervalMs: 3_600_000 });

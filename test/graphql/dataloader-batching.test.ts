@@ -62,10 +62,10 @@ it('sends as many statements for 100 rows as for 10', async () => {
   expect(hundred.statements.length).toBe(ten.statements.length);
 });
 
-it('queries each lookup table once per request', async () => {
+it('queries each lookup table at most once per request (not at all when the lookup cache holds the rows)', async () => {
   const { statements } = await statementsFor(100);
   for (const table of ['resource_types', 'actions', 'origins']) {
     const touching = statements.filter((sql) => new RegExp(`FROM\\s+"?(public"?\\.)?"?${table}"?`, 'i').test(sql));
-    expect({ table, count: touching.length }).toEqual({ table, count: 1 });
+    expect(touching.length).toBeLessThanOrEqual(1);
   }
 });

@@ -20,7 +20,7 @@ export async function listen(app: Express | Handler): Promise<{ url: string; clo
  * `before` without forwarding them, `after` once upstream has handled them (the write happened, the answer is lost).
  */
 export async function faultyProxy(upstream: string) {
-  const plan = { failures: 0, when: 'before' as 'before' | 'after', seen: [] as string[] };
+  const plan = { failures: 0, when: 'before' as 'before' | 'after', seen: [] as string[], hideBatchRoute: false };
   const fail = (res: ServerResponse) => {
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' });
     res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'injected by the test proxy' } }));
@@ -33,6 +33,11 @@ export async function faultyProxy(upstream: string) {
       const failThis = plan.failures > 0;
       if (failThis) plan.failures--;
       if (failThis && plan.when === 'before') return fail(res);
+      if (plan.hideBatchRoute && req.url?.startsWith('/api/interactions/batch')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'No route (hidden by the test proxy)' } }));
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host') headers[name] = value;
       const answer = await fetch(upstream + req.url, {
@@ -54,6 +59,10 @@ export async function faultyProxy(upstream: string) {
   return {
     url: proxy.url,
     plan,
+    /** Answer 404 for the batch route, as a service without it would. */
+    hideBatchRoute(hidden: boolean) {
+      plan.hideBatchRoute = hidden;
+    },
     /** Fail the next `n` requests, before or after upstream handles them. */
     failNext(n: number, when: 'before' | 'after' = 'before') {
       plan.failures = n;

@@ -90,3 +90,21 @@ it('claims an expired key (older than 24 h) anew and writes again', async () => 
   expect(again.status).toBe(201);
   expect(await countOf('idem-9')).toBe(2);
 });
+
+it('makes the batch route idempotent too: a retried batch returns the same rows and writes once', async () => {
+  const batch = { interactions: [body('idem-b1'), body('idem-b1'), body('idem-b2')] };
+  const first = await api(t.app, t.keys.write).post('/api/interactions/batch').set('idempotency-key', 'k-batch').send(batch);
+  const second = await api(t.app, t.keys.write).post('/api/interactions/batch').set('idempotency-key', 'k-batch').send(batch);
+  expect(first.status).toBe(201);
+  expect(second.status).toBe(201);
+  expect(second.body.data.map((row: { interactionId: string }) => row.interactionId)).toEqual(
+    first.body.data.map((row: { interactionId: string }) => row.interactionId),
+  );
+  expect(await countOf('idem-b1')).toBe(2);
+  expect(await countOf('idem-b2')).toBe(1);
+  const changed = await api(t.app, t.keys.write)
+    .post('/api/interactions/batch')
+    .set('idempotency-key', 'k-batch')
+    .send({ interactions: [body('idem-b1')] });
+  expect(changed.status).toBe(409);
+});

@@ -115,3 +115,26 @@ describe('introspection', () => {
     expect(res.body.errors[0].message).toMatch(/introspection/i);
   });
 });
+
+describe('introspection and the limits', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await createTestApp({ GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_FIELDS: '10' });
+  });
+  afterAll(() => strict.close());
+
+  it('lets a deep introspection query through (it reads the schema, not the database)', async () => {
+    const res = await api(strict.app, strict.keys.read).graphql(
+      '{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data.__schema.types.length).toBeGreaterThan(10);
+  });
+
+  it('reports an unknown field as a validation error, not an internal one', async () => {
+    const res = await api(strict.app, strict.keys.read).graphql('{ nope }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toMatch(/Cannot query field "nope"/);
+    expect(res.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

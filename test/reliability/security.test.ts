@@ -112,3 +112,9 @@ it('loadConfig rejects malformed settings', () => {
   expect(() => loadConfig({ MAX_BODY_BYTES: 'lots' })).toThrow(/MAX_BODY_BYTES/);
   expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'maybe' })).toThrow(/GRAPHQL_INTROSPECTION/);
 });
+
+it('answers a NUL character in a filter with 400, not 500', async () => {
+  const res = await api(t.app, t.keys.read).get('/api/interactions').query({ resourceId: 'a\u0000b' });
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('VALIDATION_ERROR');
+});

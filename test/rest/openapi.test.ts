@@ -128,6 +128,20 @@ const REPLAYS: Record<string, Replay[]> = {
     { key: 'write', path: () => '/api/interactions', body: { resourceType: 'OPENAPI', action: 'CREATE', origin: 'WEBAPP' }, status: 400 },
     { key: 'write', path: () => '/api/interactions', body: { resourceId: 'r', resourceType: 'NOPE', action: 'CREATE', origin: 'WEBAPP' }, status: 400 },
   ],
+  'POST /api/interactions/batch': [
+    {
+      key: 'write',
+      path: () => '/api/interactions/batch',
+      body: {
+        interactions: [
+          { resourceId: 'openapi-b1', resourceType: 'OPENAPI', action: 'CREATE', origin: 'API' },
+          { resourceId: 'openapi-b2', resourceType: 'OPENAPI', action: 'UPDATE', origin: 'API', uowId: randomUUID(), userId: 'u-2' },
+        ],
+      },
+      status: 201,
+    },
+    { key: 'write', path: () => '/api/interactions/batch', body: { interactions: [{ resourceType: 'OPENAPI' }] }, status: 400 },
+  ],
   'GET /api/interactions': [
     { key: 'read', path: () => `/api/interactions?uowId=${fixture.uowId}`, status: 200 },
     { key: 'read', path: () => '/api/interactions?limit=0', status: 400 },

@@ -1,0 +1,153 @@
+import type { SqlExecutor } from '../src/db/database';
+
+/** Shape of the generated data set (defaults follow issue 5). */
+export interface DatasetOptions {
+  rows: number;
+  days: number;
+  resourceTypes: number;
+  actions: number;
+  origins: number;
+  /** Units of work hold 1..maxFanOut interactions each (uniform). */
+  maxFanOut: number;
+  /** Share of rows with an external reference. */
+  externalShare: number;
+}
+
+export const DEFAULT_DATASET: Omit<DatasetOptions, 'rows'> = {
+  days: 180,
+  resourceTypes: 20,
+  actions: 10,
+  origins: 5,
+  maxFanOut: 50,
+  externalShare: 0.1,
+};
+
+const LOOKUP_TABLES = [
+  { table: 'resource_types', prefix: 'BENCH_RT_', count: (o: DatasetOptions) => o.resourceTypes },
+  { table: 'actions', prefix: 'BENCH_ACTION_', count: (o: DatasetOptions) => o.actions },
+  { table: 'origins', prefix: 'BENCH_ORIGIN_', count: (o: DatasetOptions) => o.origins },
+] as const;
+
+/** Mnemonic of the i-th (1-based) bench lookup of a table. */
+export function benchMnemonic(prefix: string, i: number): string {
+  return `${prefix}${String(i).padStart(2, '0')}`;
+}
+
+/**
+ * Loads the data set with set-based SQL only: lookups, then every interaction from one INSERT … SELECT over
+ * generate_series (units of work of 1..maxFanOut rows each, spread over `days`). Secondary indexes are dropped
+ * for the load and rebuilt afterwards (faster than maintaining them row by row), FK triggers are skipped for
+ * the load's transaction (the ids come from the lookup tables themselves), then everything is ANALYZEd and any
+ * materialized view refreshed. Run it inside one transaction (the SET LOCALs hold for it). Returns the seconds
+ * each phase took.
+ */
+export async function loadDataset(sql: SqlExecutor, options: DatasetOptions): Promise<Record<string, number>> {
+  const timings: Record<string, number> = {};
+  const phase = async (name: string, fn: () => Promise<unknown>) => {
+    const started = Date.now();
+    await fn();
+    timings[name] = (Date.now() - started) / 1000;
+  };
+
+  await phase('lookups', async () => {
+    for (const { table, prefix, count } of LOOKUP_TABLES) {
+      await sql.query(
+        `INSERT INTO ${table} (id, mnemonic, name, icon, font_color_hex, bg_color_hex)
+         SELECT gen_random_uuid(), '${prefix}' || lpad(i::text, 2, '0'), 'Bench ' || i, '⚙', '#ffffff', '#336699'
+         FROM generate_series(1, $1::int) i
+         ON CONFLICT (mnemonic) DO NOTHING`,
+        [count(options)],
+      );
+    }
+  });
+
+  const indexes = await sql.query<{ name: string; definition: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+     WHERE i.tablename = 'interactions' AND i.schemaname = current_schema()
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+  );
+  await phase('dropIndexes', async () => {
+    for (const { name } of indexes) await sql.exec(`DROP INDEX "${name}"`);
+  });
+
+  const units = Math.ceil((options.rows / ((1 + options.maxFanOut) / 2)) * 1.2) + 10;
+  await phase('interactions', async () => {
+    await sql.exec(`SET LOCAL session_replication_role = replica`);
+    {
+      await sql.query(
+        `WITH lk AS (
+           SELECT (SELECT array_agg(id ORDER BY mnemonic) FROM resource_types WHERE mnemonic LIKE 'BENCH\\_RT\\_%') AS rts,
+                  (SELECT array_agg(id ORDER BY mnemonic) FROM actions WHERE mnemonic LIKE 'BENCH\\_ACTION\\_%') AS acts,
+                  (SELECT array_agg(id ORDER BY mnemonic) FROM origins WHERE mnemonic LIKE 'BENCH\\_ORIGIN\\_%') AS ors
+         ), units AS (
+           SELECT u, 1 + floor(random() * $2::int)::int AS n, gen_random_uuid() AS uow,
+                  now() - random() * ($3::int * interval '1 day') AS t0,
+                  CASE WHEN random() < 0.9 THEN 'user-' || floor(random() * 5000)::int END AS user_id
+           FROM generate_series(1, $4::int) u
+         ), rows AS (
+           SELECT units.*, k, units.t0 + k * interval '150 milliseconds' AS ts
+           FROM units, generate_series(1, units.n) k
+           LIMIT $1::int
+         )
+         INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
+           external_reference, external_response, uow_id, user_id, created_date, interaction_timestamp)
+         SELECT (lpad(to_hex(floor(extract(epoch FROM ts) * 1000)::bigint), 12, '0') || '7'
+                 || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid,
+                'res-' || floor(random() * greatest($1::int / 10, 1))::int,
+                lk.rts[1 + floor(random() * array_length(lk.rts, 1))::int],
+                lk.acts[1 + floor(random() * array_length(lk.acts, 1))::int],
+                lk.ors[1 + floor(random() * array_length(lk.ors, 1))::int],
+                jsonb_build_object('step', k, 'amount', round((random() * 1000)::numeric, 2), 'note', 'generated'),
+                CASE WHEN random() < $5::float8 THEN 'ext-' || md5(random()::text) END,
+                NULL, uow, user_id, ts, CASE WHEN k % 2 = 0 THEN ts END
+         FROM rows, lk`,
+        [options.rows, options.maxFanOut, options.days, units, options.externalShare],
+      );
+    }
+    await sql.exec(`SET LOCAL session_replication_role = DEFAULT`);
+  });
+
+  await phase('createIndexes', async () => {
+    await sql.exec(`SET LOCAL maintenance_work_mem = '256MB'`);
+    for (const { definition } of indexes) await sql.exec(definition);
+  });
+  await phase('analyze', async () => {
+    await sql.exec('ANALYZE');
+    const views = await sql.query<{ name: string }>(
+      `SELECT matviewname AS name FROM pg_matviews WHERE schemaname = current_schema()`,
+    );
+    for (const { name } of views) await sql.exec(`REFRESH MATERIALIZED VIEW "${name}"`);
+    if (views.length) await sql.exec('ANALYZE');
+  });
+  return timings;
+}
+
+/** Realistic keys picked from the loaded data, for the read scenarios. */
+export interface Samples {
+  resourceIds: string[];
+  ids: string[];
+  uowIds: string[];
+  actions: string[];
+  resourceTypes: string[];
+}
+
+/** Random existing ids, resourceIds and uowIds (a sample scan, not a full one). */
+export async function sampleKeys(sql: SqlExecutor): Promise<Samples> {
+  const rows = await sql.query<{ id: string; resourceId: string; uowId: string }>(
+    `SELECT id, resource_id AS "resourceId", uow_id AS "uowId" FROM interactions TABLESAMPLE SYSTEM (1)
+     WHERE resource_id LIKE 'res-%' LIMIT 2000`,
+  );
+  const mnemonics = async (table: string, prefix: string) =>
+    (
+      await sql.query<{ mnemonic: string }>(`SELECT mnemonic FROM ${table} WHERE mnemonic LIKE $1 ORDER BY mnemonic`, [
+        `${prefix}%`,
+      ])
+    ).map((row) => row.mnemonic);
+  return {
+    resourceIds: rows.map((row) => row.resourceId),
+    ids: rows.map((row) => row.id),
+    uowIds: rows.map((row) => row.uowId),
+    actions: await mnemonics('actions', 'BENCH\\_ACTION\\_'),
+    resourceTypes: await mnemonics('resource_types', 'BENCH\\_RT\\_'),
+  };
+}

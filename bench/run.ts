@@ -1,0 +1,475 @@
+/**
+ * `npm run bench`: loads a generated data set into a bench database, starts the service as its own process on
+ * it, drives each scenario over HTTP with autocannon, measures raw-driver baselines on the same database, and
+ * prints ONE JSON document (progress goes to stderr). See docs/benchmarks.md.
+ */
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { openDatabase, type Database } from '../src/db/database';
+import { migrate } from '../src/db/migrator';
+import { singleRowBaseline, unnestBaseline, type BaselineResult } from './baselines';
+import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
+import { buildScenarios, type BenchRequest, type Scenario } from './scenarios';
+import { memoryOf, SERVER_NODE_OPTIONS, startServer, type ServerProcess } from './server';
+
+interface Options {
+  rows: number;
+  duration: number;
+  warmup: number;
+  scenarios: string[] | null;
+  pglite: boolean;
+  keep: boolean;
+  readConnections: number;
+  batchSize: number;
+  adminUrl: string;
+  database: string;
+  /** Checkout whose src/main.ts is served (default: this one); compares versions on the same data. */
+  serverDir: string | null;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    rows: 1_000_000,
+    duration: 10,
+    warmup: 3,
+    scenarios: null,
+    pglite: false,
+    keep: false,
+    readConnections: 4,
+    batchSize: 1000,
+    adminUrl: process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    database: process.env.BENCH_DATABASE ?? 'bench_run',
+    serverDir: null,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    const int = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
+      return n;
+    };
+    switch (flag) {
+      case '--rows':
+        options.rows = int();
+        break;
+      case '--duration':
+        options.duration = int();
+        break;
+      case '--scenarios':
+        options.scenarios = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--warmup':
+        options.warmup = Number(value());
+        if (!Number.isInteger(options.warmup) || options.warmup < 0) throw new Error('--warmup needs an integer ≥ 0');
+        break;
+      case '--read-connections':
+        options.readConnections = int();
+        break;
+      case '--batch-size':
+        options.batchSize = int();
+        break;
+      case '--pglite':
+        options.pglite = true;
+        break;
+      case '--server-dir':
+        options.serverDir = path.resolve(value());
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]} (see docs/benchmarks.md)`);
+    }
+  }
+  return options;
+}
+
+const progress = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** Prepares the bench database (create + migrate + load, or reuse with --keep); returns how it went. */
+async function preparePostgres(
+  options: Options,
+): Promise<{ url: string; reused: boolean; seconds: Record<string, number> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.database)) throw new Error('BENCH_DATABASE must be a plain identifier');
+  const url = withDatabase(options.adminUrl, options.database);
+  const marker = `interactions bench rows=${options.rows}`;
+  const admin = new Client({ connectionString: options.adminUrl });
+  await admin.connect();
+  try {
+    const [existing] = (
+      await admin.query<{ comment: string | null }>(
+        `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+        [options.database],
+      )
+    ).rows;
+    if (options.keep && existing?.comment === marker) return { url, reused: true, seconds: {} };
+    await admin.query(`DROP DATABASE IF EXISTS ${options.database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${options.database}`);
+  } finally {
+    await admin.end();
+  }
+  const db = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+  let seconds: Record<string, number>;
+  try {
+    seconds = await load(db, options);
+  } finally {
+    await db.close();
+  }
+  const done = new Client({ connectionString: options.adminUrl });
+  await done.connect();
+  await done.query(`COMMENT ON DATABASE ${options.database} IS '${marker}'`);
+  await done.end();
+  return { url, reused: false, seconds };
+}
+
+async function load(db: Database, options: Options): Promise<Record<string, number>> {
+  const started = Date.now();
+  await migrate(db);
+  progress(`loading ${options.rows} interactions…`);
+  const seconds = await db.transaction((tx) => loadDataset(tx, { ...DEFAULT_DATASET, rows: options.rows }));
+  // Sets the visibility map, so the filtered counts can be index-only scans as on a table autovacuum has visited.
+  const vacuumStarted = Date.now();
+  await db.sql.exec('VACUUM ANALYZE interactions');
+  seconds.vacuum = (Date.now() - vacuumStarted) / 1000;
+  seconds.total = (Date.now() - started) / 1000;
+  progress(`loaded in ${seconds.total.toFixed(1)} s ${JSON.stringify(seconds)}`);
+  return seconds;
+}
+
+/** The PGlite data directory (reused with --keep when it holds the same number of rows). */
+async function preparePGlite(
+  options: Options,
+): Promise<{ dataDir: string; reused: boolean; seconds: Record<string, number> }> {
+  const dataDir = path.resolve(__dirname, '..', '.bench', 'pglite');
+  const metaFile = path.join(dataDir, '..', 'pglite-meta.json');
+  if (options.keep && existsSync(metaFile) && JSON.parse(readFileSync(metaFile, 'utf8')).rows === options.rows) {
+    return { dataDir, reused: true, seconds: {} };
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(metaFile, { force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const db = await openDatabase({ kind: 'pglite', dataDir });
+  try {
+    const seconds = await load(db, options);
+    writeFileSync(metaFile, JSON.stringify({ rows: options.rows }));
+    return { dataDir, reused: false, seconds };
+  } finally {
+    await db.close();
+  }
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Number(sorted[Math.max(0, index)].toFixed(2));
+}
+
+interface ScenarioResult {
+  status: 'ok' | 'skipped';
+  reason?: string;
+  description: string;
+  connections: number;
+  requests?: number;
+  requestsPerSecond?: number;
+  itemsPerSecond?: number;
+  latencyMs?: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  non2xx?: number;
+  errors?: number;
+  timeouts?: number;
+  statusCodes?: Record<string, number>;
+  peakRssMb?: number | null;
+  acknowledged?: number;
+  acknowledgedInWarmup?: number;
+  baseline?: string;
+  ratioToBaseline?: number;
+}
+
+/** One request before the load: a route another branch has not delivered answers 404 "No route …". */
+async function probe(server: ServerProcess, key: string, request: BenchRequest): Promise<string | null> {
+  const response = await fetch(`${server.url}${request.path}`, {
+    method: request.method,
+    headers: { 'x-api-key': key, 'content-type': 'application/json', ...request.headers, 'x-userid': 'bench-probe' },
+    body: request.body,
+  });
+  const text = await response.text();
+  const route = `${request.method} ${request.path.split('?')[0]}`;
+  if (response.status === 404 && /"code":"NOT_FOUND","message":"No route/.test(text)) {
+    return `route absent: ${route} answers 404 No route`;
+  }
+  // Without its own route, /api/interactions/timeline falls to /api/interactions/:id, which refuses "timeline".
+  if (
+    response.status === 400 &&
+    /"message":"id must be a UUID"/.test(text) &&
+    !/[0-9a-f-]{36}(\?|$)/.test(request.path)
+  ) {
+    return `route absent: ${route} is taken by /api/interactions/:id (400 id must be a UUID)`;
+  }
+  if (response.status >= 400) progress(`probe of ${request.path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return null;
+}
+
+async function runScenario(
+  server: ServerProcess,
+  key: string,
+  scenario: Scenario,
+  duration: number,
+  warmup: number,
+): Promise<ScenarioResult> {
+  const base = { description: scenario.description, connections: scenario.connections };
+  const skip = await probe(server, key, scenario.next());
+  if (skip) return { status: 'skipped', reason: skip, ...base };
+
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    const memory = memoryOf(server.pid);
+    if (memory) peakRss = Math.max(peakRss, memory.rssMb);
+  }, 100);
+  const drive = (seconds: number, onResponse: (statusCode: number, responseTime: number) => void) => {
+    const instance = autocannon({
+      url: server.url,
+      connections: scenario.connections,
+      duration: seconds,
+      timeout: 30,
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      requests: [
+        {
+          ...scenario.next(),
+          setupRequest: (request: object) => {
+            const next = scenario.next();
+            return { ...request, ...next, headers: { ...(request as { headers?: object }).headers, ...next.headers } };
+          },
+        },
+      ],
+    } as autocannon.Options) as unknown as EventEmitter & Promise<autocannon.Result>;
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) =>
+      onResponse(statusCode, responseTime),
+    );
+    return instance;
+  };
+  // Unmeasured warm-up (JIT, pools, caches); its acknowledged creates are counted too, for the presence check.
+  let warmupCreated = 0;
+  if (warmup > 0) {
+    await drive(warmup, (statusCode) => {
+      if (statusCode === 201) warmupCreated += 1;
+    });
+  }
+  const result = await drive(duration, (statusCode, responseTime) => {
+    latencies.push(responseTime);
+    statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
+  });
+  clearInterval(sampler);
+  const memory = memoryOf(server.pid);
+  if (memory) peakRss = Math.max(peakRss, memory.rssMb);
+
+  latencies.sort((a, b) => a - b);
+  const seconds = result.duration || duration;
+  const ok = Object.entries(statusCodes)
+    .filter(([code]) => code.startsWith('2'))
+    .reduce((sum, [, count]) => sum + count, 0);
+  const acknowledged = statusCodes['201'] ?? 0;
+  return {
+    status: 'ok',
+    ...base,
+    requests: latencies.length,
+    requestsPerSecond: Math.round((latencies.length / seconds) * 10) / 10,
+    ...(scenario.write
+      ? { itemsPerSecond: Math.round((acknowledged * scenario.write.itemsPerRequest) / seconds) }
+      : {}),
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: percentile(latencies, 100),
+    },
+    non2xx: latencies.length - ok,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    peakRssMb: peakRss || null,
+    ...(scenario.write
+      ? {
+          acknowledged: acknowledged * scenario.write.itemsPerRequest,
+          acknowledgedInWarmup: warmupCreated * scenario.write.itemsPerRequest,
+        }
+      : {}),
+  };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const runId = randomBytes(4).toString('hex');
+  const marker = (scenario: string) => `bench-${runId}-${scenario}`;
+  const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((n) => Number(n.toFixed(2)));
+  const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
+
+  const prepared = options.pglite ? await preparePGlite(options) : await preparePostgres(options);
+  const openBenchDb = () =>
+    options.pglite
+      ? openDatabase({ kind: 'pglite', dataDir: (prepared as { dataDir: string }).dataDir })
+      : openDatabase({ kind: 'postgres', url: (prepared as { url: string }).url, poolSize: 2 });
+
+  // Keys and baselines before the server starts: PGlite admits one process at a time.
+  let db = await openBenchDb();
+  const samples = await sampleKeys(db.sql);
+  const lookupIds = async (table: string, mnemonic: string) =>
+    (await db.sql.query<{ id: string }>(`SELECT id FROM ${table} WHERE mnemonic = $1`, [mnemonic]))[0].id;
+  const lookups = {
+    resourceTypeId: await lookupIds('resource_types', samples.resourceTypes[0]),
+    actionId: await lookupIds('actions', samples.actions[0]),
+    originId: await lookupIds('origins', 'BENCH_ORIGIN_01'),
+  };
+  await db.close();
+
+  const scenarios = buildScenarios({
+    samples,
+    marker,
+    readConnections: options.readConnections,
+    batchSize: options.batchSize,
+  }).filter((s) => !options.scenarios || options.scenarios.includes(s.name));
+  if (options.scenarios) {
+    const unknown = options.scenarios.filter((name) => !scenarios.some((s) => s.name === name));
+    if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}`);
+  }
+
+  const baselines: Record<string, BaselineResult | { status: 'skipped'; reason: string }> = {};
+  const wanted = new Set(scenarios.flatMap((s) => (s.write ? [s.write.baseline] : [])));
+  for (const name of wanted) {
+    if (options.pglite) {
+      baselines[name] = {
+        status: 'skipped',
+        reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL',
+      };
+      continue;
+    }
+    const url = (prepared as { url: string }).url;
+    progress(`baseline ${name}…`);
+    baselines[name] =
+      name === 'singleRowInsert'
+        ? await singleRowBaseline(url, {
+            concurrency: 64,
+            seconds: options.duration,
+            lookups,
+            userId: marker('baseline'),
+          })
+        : await unnestBaseline(url, {
+            concurrency: 4,
+            seconds: options.duration,
+            batchSize: options.batchSize,
+            lookups,
+            userId: marker('baseline'),
+          });
+    progress(`baseline ${name}: ${JSON.stringify(baselines[name])}`);
+  }
+
+  progress('starting the service…');
+  const server = await startServer(
+    {
+      ADMIN_API_KEY: adminKey,
+      ...(options.pglite
+        ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' }
+        : { DATABASE_URL: (prepared as { url: string }).url }),
+    },
+    options.serverDir ?? undefined,
+  );
+  const results: Record<string, ScenarioResult> = {};
+  const serverInfo: { vmHwmMb: number | null; exitCode: number | null } = { vmHwmMb: null, exitCode: null };
+  try {
+    for (const scenario of scenarios) {
+      progress(`scenario ${scenario.name} (${options.duration} s, ${scenario.connections} connections)…`);
+      const result = await runScenario(server, adminKey, scenario, options.duration, options.warmup);
+      if (scenario.write && result.status === 'ok') {
+        const baseline = baselines[scenario.write.baseline];
+        result.baseline = scenario.write.baseline;
+        if (baseline && 'rowsPerSecond' in baseline && baseline.rowsPerSecond > 0) {
+          result.ratioToBaseline = Math.round(((result.itemsPerSecond ?? 0) / baseline.rowsPerSecond) * 100) / 100;
+        }
+      }
+      results[scenario.name] = result;
+      progress(`${scenario.name}: ${JSON.stringify(result)}`);
+    }
+  } finally {
+    // VmHWM is the kernel's own peak of the whole life of the process: read it just before it exits.
+    serverInfo.vmHwmMb = memoryOf(server.pid)?.hwmMb ?? null;
+    serverInfo.exitCode = await server.stop();
+  }
+
+  // Every 201 must be a row: count this run's markers after the server has shut down (and flushed).
+  db = await openBenchDb();
+  const acknowledgement: Record<string, { acknowledged: number; found: number; ok: boolean }> = {};
+  for (const scenario of scenarios) {
+    const result = results[scenario.name];
+    if (!scenario.write || result?.status !== 'ok') continue;
+    const [{ found }] = await db.sql.query<{ found: number }>(
+      `SELECT count(*) AS found FROM interactions WHERE user_id = $1`,
+      [marker(scenario.name)],
+    );
+    // found may exceed the 201s counted: requests still in flight when the clock stopped were written but not counted.
+    const acknowledged = (result.acknowledged ?? 0) + (result.acknowledgedInWarmup ?? 0);
+    acknowledgement[scenario.name] = {
+      acknowledged,
+      found,
+      ok: found >= acknowledged,
+    };
+  }
+  // Leave the database at its loaded size for the next --keep run.
+  const markers = [...scenarios.map((s) => marker(s.name)), marker('baseline'), 'bench-probe'];
+  const [{ removed }] = await db.sql.query<{ removed: number }>(
+    `WITH gone AS (DELETE FROM interactions WHERE user_id = ANY($1::text[]) RETURNING 1) SELECT count(*) AS removed FROM gone`,
+    [markers],
+  );
+  // The deletes leave dead rows and pages not all-visible: vacuum so the next --keep run starts as this one did.
+  await db.sql.exec('VACUUM ANALYZE interactions');
+  await db.close();
+
+  const peakRss = Math.max(0, ...Object.values(results).map((r) => r.peakRssMb ?? 0), serverInfo.vmHwmMb ?? 0);
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    database: options.pglite ? 'pglite' : 'postgresql',
+    serverDir: options.serverDir ?? '.',
+    serverNodeOptions: SERVER_NODE_OPTIONS,
+    rows: options.rows,
+    durationSeconds: options.duration,
+    warmupSeconds: options.warmup,
+    // Other processes on the machine skew every figure: the load average says how busy it was around the run.
+    loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((n) => Number(n.toFixed(2))) },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    load: { reused: prepared.reused, seconds: prepared.seconds },
+    baselines,
+    scenarios: results,
+    server: { peakRssMb: peakRss, vmHwmMb: serverInfo.vmHwmMb, exitCode: serverInfo.exitCode },
+    acknowledgedCreates: acknowledgement,
+    cleanup: { benchRowsRemoved: removed },
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
