@@ -80,6 +80,9 @@ describe('typed GraphQL and REST helpers', () => {
     expect((await sdk.activity({ resources: [{ resourceId: 'o-2' }] })).data[0].uowId).toBe(uowId);
     expect((await sdk.lookups('actions').list()).map((l) => l.mnemonic)).toContain('CREATE');
     expect((await sdk.openApi()).openapi).toBe('3.1.0');
+    const batch = await sdk.interactions.createBatch([order('b-1'), { ...order('b-2'), uowId, userId: 'u-3' }]);
+    expect(batch.map((i) => [i.resourceId, i.userId])).toEqual([['b-1', null], ['b-2', 'u-3']]);
+    expect(await countInUow(uowId)).toBe(2);
   });
 
   it('throws InteractionsError with the service code, status and request id', async () => {

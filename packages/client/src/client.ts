@@ -12,6 +12,7 @@ import type {
   Lookup,
   LookupInput,
   LookupKind,
+  LoggedInteraction,
   NewInteraction,
   Timeline,
   TimelineQuery,
@@ -69,6 +70,20 @@ export class InteractionsClient {
     /** `POST /api/interactions` with an automatic Idempotency-Key (retries never duplicate). */
     create: (interaction: NewInteraction, context: CreateContext = {}): Promise<CreatedInteraction> =>
       this.http.request('POST', '/api/interactions', { body: interaction, headers: createHeaders(context), idempotent: true }),
+    /**
+     * `POST /api/interactions/batch`: up to 1,000 at once, all or none, answered in input order; one Idempotency-Key
+     * (yours or a new one) for the whole batch.
+     */
+    createBatch: async (interactions: LoggedInteraction[], options: { idempotencyKey?: string } = {}): Promise<CreatedInteraction[]> => {
+      const body = {
+        interactions: interactions.map(({ timestamp, ...rest }) => ({
+          ...rest,
+          ...(timestamp === undefined ? {} : { interactionTimestamp: timestamp instanceof Date ? timestamp.toISOString() : String(timestamp) }),
+        })),
+      };
+      const headers = { 'idempotency-key': options.idempotencyKey ?? newIdempotencyKey() };
+      return (await this.http.request<{ data: CreatedInteraction[] }>('POST', '/api/interactions/batch', { body, headers, idempotent: true })).data;
+    },
     /** `GET /api/interactions`: filters and paging, newest first. */
     list: (filter: InteractionFilter = {}): Promise<InteractionPage> =>
       this.http.request('GET', '/api/interactions', { query: { ...filter } }),
