@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'test/generated/', 'coverage/', 'data/', 'web/dist/', 'web/src/generated/', 'packages/*/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'test/generated/', 'coverage/', 'data/', 'web/dist/', 'web/src/generated/', 'packages/*/dist/', 'packages/*/src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

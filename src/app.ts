@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { requestObserver } from './observability/request.middleware';
 import { createRestRouter, sendError } from './rest/adapter';
+import { buildOpenApiDocument } from './rest/openapi';
 import { REST_ROUTES } from './rest/routes';
 
 export interface BuildAppOptions {
@@ -133,6 +134,12 @@ export async function buildApp({
   // A batch of 1,000 interactions with real payloads outgrows 1 MB; the larger limit holds for that route only.
   app.use('/api/interactions/batch', express.json({ limit: config.maxBatchBodyBytes, strict: false }));
   app.use(['/api', '/graphql'], express.json({ limit: config.maxBodyBytes, strict: false }));
+
+  // The OpenAPI document describes the API, not data: public, like /healthz, so tools can fetch it without a key.
+  const openApiDocument = buildOpenApiDocument(REST_ROUTES);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
 
   app.use('/api', authenticate(db, sendError));
   app.use(createRestRouter(schema, REST_ROUTES, contextFor, reportInternal));

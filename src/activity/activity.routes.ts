@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error';
 import { bodyObject, queryInt } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 
 interface GraphQLActivityGroup {
@@ -66,5 +67,13 @@ export const activityRoutes: RestRoute[] = [
       data: data.activity.items.map(presentActivityGroup),
       pagination: data.activity.pagination,
     }),
+    doc: {
+      scope: 'read',
+      description: 'A query with a body, hence POST; it records nothing. `page` and `limit` may also be given in the query string.',
+      params: [PARAMS.page, PARAMS.limit(50, 100)],
+      body: ref('ActivityQuery'),
+      response: ref('ActivityPage'),
+      errors: ['VALIDATION_ERROR'],
+    },
   },
 ];

@@ -1,4 +1,5 @@
 import { bodyObject, pathParam } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 
 const KEY_SELECTION = 'id name prefix scopes createdDate lastUsedDate revokedDate';
@@ -34,6 +35,7 @@ export const apiKeyRoutes: RestRoute[] = [
     summary: 'List API keys',
     operation: `query RestListApiKeys { apiKeys { ${KEY_SELECTION} } }`,
     present: (data: { apiKeys: GraphQLApiKey[] }) => ({ data: data.apiKeys.map(presentApiKey) }),
+    doc: { scope: 'admin', response: ref('ApiKeyList') },
   },
   {
     method: 'post',
@@ -51,6 +53,7 @@ export const apiKeyRoutes: RestRoute[] = [
       key: data.createApiKey.key,
     }),
     status: 201,
+    doc: { scope: 'admin', body: ref('CreateApiKey'), response: ref('CreatedApiKey'), errors: ['VALIDATION_ERROR'] },
   },
   {
     method: 'delete',
@@ -59,5 +62,6 @@ export const apiKeyRoutes: RestRoute[] = [
     operation: `mutation RestRevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ${KEY_SELECTION} } }`,
     variables: (req) => ({ id: pathParam(req, 'id') }),
     present: (data: { revokeApiKey: GraphQLApiKey }) => presentApiKey(data.revokeApiKey),
+    doc: { scope: 'admin', params: [PARAMS.id('API key')], response: ref('ApiKey'), errors: ['VALIDATION_ERROR', 'NOT_FOUND'] },
   },
 ];

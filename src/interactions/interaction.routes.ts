@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { AppError } from '../errors/app-error';
 import { bodyObject, header, pathParam, queryInt, queryString } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 import {
   presentCreatedInteraction,
@@ -110,6 +111,18 @@ export function batchInputsFrom(body: Record<string, unknown>, req: Request): Re
   return inputs;
 }
 
+/** Headers of the create routes (on the batch route they apply to items that do not carry their own). */
+const CREATE_HEADERS = [
+  PARAMS.header('x-uowid', 'Unit of work (trace) this interaction belongs to; a new UUID when absent.', { type: 'string', format: 'uuid' }),
+  PARAMS.header('x-userid', 'Who acted.'),
+  PARAMS.header('x-interaction-timestamp', 'When it happened: ISO-8601 or epoch milliseconds.'),
+  PARAMS.header(
+    'Idempotency-Key',
+    'Retries with the same key (1–255 printable characters, per API key) and body within 24 h return the original result instead of recording again; a different body → 409.',
+    { type: 'string', minLength: 1, maxLength: 255 },
+  ),
+];
+
 /** REST routes of the interactions domain. */
 export const interactionRoutes: RestRoute[] = [
   {
@@ -125,6 +138,13 @@ export const interactionRoutes: RestRoute[] = [
     }),
     present: (data: { createInteraction: GraphQLInteraction }) => presentCreatedInteraction(data.createInteraction),
     status: 201,
+    doc: {
+      scope: 'write',
+      params: CREATE_HEADERS,
+      body: ref('CreateInteraction'),
+      response: ref('CreatedInteraction'),
+      errors: ['VALIDATION_ERROR', 'UNKNOWN_LOOKUP', 'LOOKUP_MISMATCH', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    },
   },
   {
     method: 'post',
@@ -141,6 +161,14 @@ export const interactionRoutes: RestRoute[] = [
       data: data.createInteractions.map(presentCreatedInteraction),
     }),
     status: 201,
+    doc: {
+      scope: 'write',
+      description: 'Items may carry `uowId`, `userId` and `interactionTimestamp`; the headers apply to items that do not. A validation error lists every bad index in `details.errors`; nothing is recorded then.',
+      params: CREATE_HEADERS,
+      body: ref('CreateInteractionBatch'),
+      response: ref('CreatedInteractionBatch'),
+      errors: ['VALIDATION_ERROR', 'UNKNOWN_LOOKUP', 'LOOKUP_MISMATCH', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    },
   },
   {
     method: 'get',
@@ -157,6 +185,25 @@ export const interactionRoutes: RestRoute[] = [
       data: data.interactions.items.map(presentInteractionListItem),
       pagination: data.interactions.pagination,
     }),
+    doc: {
+      scope: 'read',
+      params: [
+        PARAMS.query('resourceId', 'Exact resource id.'),
+        PARAMS.query('interactionId', 'Exact interaction id.', { type: 'string', format: 'uuid' }),
+        PARAMS.query('uowId', 'Unit of work.', { type: 'string', format: 'uuid' }),
+        PARAMS.query('externalReference', 'Exact external reference.'),
+        PARAMS.query('userId', 'Exact user id.'),
+        PARAMS.query('action', 'Action mnemonic.'),
+        PARAMS.query('resourceType', 'Resource type mnemonic.'),
+        PARAMS.query('origin', 'Origin mnemonic.'),
+        PARAMS.query('startDate', 'From this ISO date or date-time (inclusive).'),
+        PARAMS.query('endDate', 'Up to this ISO date or date-time; a date-only value includes that whole UTC day.'),
+        PARAMS.page,
+        PARAMS.limit(50, 100),
+      ],
+      response: ref('InteractionPage'),
+      errors: ['VALIDATION_ERROR'],
+    },
   },
   {
     method: 'get',
@@ -165,5 +212,11 @@ export const interactionRoutes: RestRoute[] = [
     operation: `query RestGetInteraction($id: ID!) { interaction(id: $id) { ...RestInteraction } } ${REST_INTERACTION_FRAGMENT}`,
     variables: (req) => ({ id: pathParam(req, 'id') }),
     present: (data: { interaction: GraphQLInteraction }) => presentInteractionListItem(data.interaction),
+    doc: {
+      scope: 'read',
+      params: [PARAMS.id('interaction')],
+      response: ref('InteractionListItem'),
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
+    },
   },
 ];

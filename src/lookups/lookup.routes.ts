@@ -1,4 +1,5 @@
 import { bodyObject, pathParam } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 import type { LookupInput } from './lookup.service';
 
@@ -50,6 +51,7 @@ function lookupRoutes(basePath: string, singular: string, plural: string, label:
       summary: `List ${label}s`,
       operation: `query RestList${pascal}s { ${plural} { ${LOOKUP_SELECTION} } }`,
       present: (data: Record<string, GraphQLLookup[]>) => ({ data: data[plural].map(presentLookup) }),
+      doc: { scope: 'read', response: ref('LookupList') },
     },
     {
       method: 'post',
@@ -59,6 +61,7 @@ function lookupRoutes(basePath: string, singular: string, plural: string, label:
       variables: (req) => ({ input: inputFrom(bodyObject(req)) }),
       present: (data: Record<string, GraphQLLookup>) => presentLookup(data[`create${pascal}`]),
       status: 201,
+      doc: { scope: 'admin', body: ref('LookupInput'), response: ref('Lookup'), errors: ['VALIDATION_ERROR', 'CONFLICT'] },
     },
     {
       method: 'get',
@@ -67,6 +70,7 @@ function lookupRoutes(basePath: string, singular: string, plural: string, label:
       operation: `query RestGet${pascal}($id: ID!) { ${singular}(id: $id) { ${LOOKUP_SELECTION} } }`,
       variables: (req) => ({ id: pathParam(req, 'id') }),
       present: (data: Record<string, GraphQLLookup>) => presentLookup(data[singular]),
+      doc: { scope: 'read', params: [PARAMS.id(label)], response: ref('Lookup'), errors: ['VALIDATION_ERROR', 'NOT_FOUND'] },
     },
     {
       method: 'patch',
@@ -77,6 +81,13 @@ function lookupRoutes(basePath: string, singular: string, plural: string, label:
       }`,
       variables: (req) => ({ id: pathParam(req, 'id'), input: inputFrom(bodyObject(req)) }),
       present: (data: Record<string, GraphQLLookup>) => presentLookup(data[`update${pascal}`]),
+      doc: {
+        scope: 'admin',
+        params: [PARAMS.id(label)],
+        body: ref('LookupInput'),
+        response: ref('Lookup'),
+        errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
+      },
     },
     {
       method: 'delete',
@@ -85,6 +96,12 @@ function lookupRoutes(basePath: string, singular: string, plural: string, label:
       operation: `mutation RestDelete${pascal}($id: ID!) { delete${pascal}(id: $id) { ${LOOKUP_SELECTION} } }`,
       variables: (req) => ({ id: pathParam(req, 'id') }),
       present: (data: Record<string, GraphQLLookup>) => presentLookup(data[`delete${pascal}`]),
+      doc: {
+        scope: 'admin',
+        params: [PARAMS.id(label)],
+        response: ref('Lookup'),
+        errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
+      },
     },
   ];
 }

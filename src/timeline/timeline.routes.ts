@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { queryInt, queryString } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 
 const FILTER_PARAMS = ['resourceType', 'action', 'origin'] as const;
@@ -56,6 +57,21 @@ export const timelineRoutes: RestRoute[] = [
     }`,
     variables: timelineVariables,
     present: (data: { timeline: GraphQLTimeline }) => presentTimeline(data.timeline),
+    doc: {
+      scope: 'read',
+      description: 'Give `days` (default 90 when no range is given) or `startDate` and `endDate`.',
+      params: [
+        PARAMS.query('days', 'Last N days, 1–3650, daily buckets.', { type: 'integer', minimum: 1, maximum: 3650 }),
+        PARAMS.query('startDate', 'ISO date or date-time.'),
+        PARAMS.query('endDate', 'ISO date or date-time.'),
+        PARAMS.query('granularity', 'Bucket size; chosen from the span when absent.', { enum: ['15min', 'hour', '6hour', 'day'] }),
+        PARAMS.query('resourceType', 'Resource type mnemonic.'),
+        PARAMS.query('action', 'Action mnemonic.'),
+        PARAMS.query('origin', 'Origin mnemonic.'),
+      ],
+      response: ref('Timeline'),
+      errors: ['VALIDATION_ERROR'],
+    },
   },
   {
     method: 'post',
@@ -66,5 +82,6 @@ export const timelineRoutes: RestRoute[] = [
       refreshedAt: data.refreshTimeline.refreshedAt,
       durationMs: data.refreshTimeline.durationMs,
     }),
+    doc: { scope: 'admin', response: ref('TimelineRefresh') },
   },
 ];

@@ -1,5 +1,6 @@
 import { presentInteractionListItem, REST_INTERACTION_FRAGMENT, type GraphQLInteraction } from '../interactions/interaction.presenter';
 import { pathParam, queryInt } from '../rest/params';
+import { PARAMS, ref } from '../rest/openapi.schemas';
 import type { RestRoute } from '../rest/route';
 
 interface GraphQLTimelineEntry {
@@ -75,6 +76,7 @@ export const traceRoutes: RestRoute[] = [
       uowId: data.trace.uowId,
       data: data.trace.timeline.map(presentTraceTimelineEntry),
     }),
+    doc: { scope: 'read', params: [PARAMS.uowId], response: ref('TraceTimeline'), errors: ['VALIDATION_ERROR', 'NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -89,6 +91,7 @@ export const traceRoutes: RestRoute[] = [
     }`,
     variables: (req) => ({ uowId: pathParam(req, 'uowId') }),
     present: (data: { trace: { summary: GraphQLTraceSummary } }) => presentTraceSummary(data.trace.summary),
+    doc: { scope: 'read', params: [PARAMS.uowId], response: ref('TraceSummary'), errors: ['VALIDATION_ERROR', 'NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -109,5 +112,11 @@ export const traceRoutes: RestRoute[] = [
       data: data.trace.interactions.items.map(presentInteractionListItem),
       pagination: data.trace.interactions.pagination,
     }),
+    doc: {
+      scope: 'read',
+      params: [PARAMS.uowId, PARAMS.page, PARAMS.limit(1000, 10000)],
+      response: ref('Trace'),
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
+    },
   },
 ];

@@ -7,6 +7,7 @@ import type { RestRoute } from '../../src/rest/route';
 import { REST_ROUTES } from '../../src/rest/routes';
 import { api, createTestApp, type TestApp } from '../helpers/app';
 import { createLookupRow, insertInteraction } from '../helpers/factories';
+import { assertMatchesOpenApi } from '../helpers/openapi';
 
 // The matrix is derived from REST_ROUTES: a route added to the table is checked here without editing this file,
 // except for a sample request (below), which the "has a sample" test demands.
@@ -116,6 +117,8 @@ async function send(route: RestRoute, name: string, key: string | null) {
   const { path, body } = sample ? await sample() : { path: route.path.replace(/:\w+/g, randomUUID()), body: {} };
   const req = request(t.app)[route.method](path);
   if (key !== null) req.set('x-api-key', key);
+  // Every answer (2xx, 401, 403) must also match the OpenAPI document.
+  req.expect((res) => assertMatchesOpenApi(route.method, path, res));
   return body === undefined ? req : req.send(body as object);
 }
 

@@ -5,6 +5,7 @@ import { createApiKey } from '../../src/auth/api-key.service';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { createTestDatabase, type TestDatabase } from './database';
+import { assertMatchesOpenApi } from './openapi';
 
 /** A running app on a fresh database with one key per scope, for end-to-end tests over HTTP. */
 export interface TestApp {
@@ -28,14 +29,21 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestAp
   return { app, database, config, keys, queries, close: () => database.close() };
 }
 
-/** Supertest agent with an API key set. */
+/**
+ * Supertest agent with an API key set. Every REST response it sees is checked against the OpenAPI document
+ * (status documented for the route, body matching that status's schema), so each e2e suite also tests the document.
+ */
 export function api(app: Express, key: string) {
   const agent = request(app);
+  const checked = (method: 'get' | 'post' | 'patch' | 'delete', url: string) =>
+    agent[method](url)
+      .set('x-api-key', key)
+      .expect((res) => assertMatchesOpenApi(method, url, res));
   return {
-    get: (url: string) => agent.get(url).set('x-api-key', key),
-    post: (url: string) => agent.post(url).set('x-api-key', key),
-    patch: (url: string) => agent.patch(url).set('x-api-key', key),
-    delete: (url: string) => agent.delete(url).set('x-api-key', key),
+    get: (url: string) => checked('get', url),
+    post: (url: string) => checked('post', url),
+    patch: (url: string) => checked('patch', url),
+    delete: (url: string) => checked('delete', url),
     graphql: (query: string, variables?: Record<string, unknown>) =>
       agent.post('/graphql').set('x-api-key', key).set('content-type', 'application/json').send({ query, variables }),
   };

@@ -1,0 +1,6 @@
+export { InteractionsClient, createHeaders } from './client';
+export { HttpClient, InteractionsError, retryAfterMs, retryDelayMs, type ClientOptions, type RetryOptions, type RequestOptions } from './http';
+export { InteractionLogger, type LoggerOptions, type LoggerStats } from './logger';
+export { recordInteractions, outgoingHeaders, uowIdOf, type MiddlewareOptions, type InteractionSink } from './middleware';
+export * from './types';
+export * as operations from './generated/graphql';
