@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { authenticateApiKey } from '../../src/auth/api-key.service';
+import { listenForChanges } from '../../src/db/change-events';
 import { openDatabase, type Database } from '../../src/db/database';
 import { createEmptyDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
 
@@ -20,7 +21,12 @@ beforeAll(async () => {
   if (TEST_DATABASE_KIND === 'postgres') {
     pg = await createEmptyDatabase();
     storageEnv = { DATABASE_URL: pg.url as string };
-    cleanup = () => (pg as TestDatabase).close();
+    // Like a running service, this process hears other processes' key changes (the CLI's revoke) by LISTEN.
+    const stopListening = await listenForChanges(pg.db);
+    cleanup = async () => {
+      await stopListening();
+      await (pg as TestDatabase).close();
+    };
   } else {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'interactions-keys-'));
     storageEnv = { DATA_DIR: dataDir };
@@ -85,7 +91,14 @@ it('revoke revokes it: list shows it revoked and it no longer authenticates', as
   expect(listed.code).toBe(0);
   expect(listed.stdout).toBe(`${[id, `${key.slice(0, 10)}…`, 'ci', 'read,write', 'revoked'].join('\t')}\n`);
   expect(listed.stdout).not.toContain(key);
-  expect(await withDatabase((db) => authenticateApiKey(db, { key }))).toBeNull();
+  // On PostgreSQL this process cached the key a moment ago; the CLI's NOTIFY must clear it well before the
+  // cache's own 5 s expiry (so this polls for 2 s at most).
+  let principal = await withDatabase((db) => authenticateApiKey(db, { key }));
+  for (let waited = 0; principal !== null && waited < 2000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    principal = await withDatabase((db) => authenticateApiKey(db, { key }));
+  }
+  expect(principal).toBeNull();
 });
 
 it('refuses bad usage with exit code 2 and the usage text', async () => {
