@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../test/helpers/service';
 
 /**
  * V8 flags the service runs with: `BENCH_SERVER_NODE_OPTIONS`, default a capped heap. Without a cap V8 lets the
@@ -19,19 +19,6 @@ export interface ServerProcess {
   output: string[];
   /** SIGTERM, then resolves with the exit code once the process is gone. */
   stop(): Promise<number | null>;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
