@@ -11,6 +11,12 @@ import { freePort } from '../test/helpers/service';
 export const SERVER_NODE_OPTIONS =
   process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=4';
 
+/**
+ * Extra arguments to the service's `node` (`BENCH_SERVER_NODE_ARGS`, split on spaces), for flags NODE_OPTIONS
+ * refuses, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a scenario (written when the service exits).
+ */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** The service under test, running as its own process. */
 export interface ServerProcess {
   url: string;
@@ -30,7 +36,7 @@ export async function startServer(
   root = path.resolve(__dirname, '..'),
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
