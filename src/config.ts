@@ -13,6 +13,8 @@ export interface Config {
   adminApiKey: string | null;
   /** Size of the PostgreSQL connection pool; `DATABASE_POOL_SIZE`, default 10. */
   databasePoolSize: number;
+  /** Hot statements as named prepared statements; `DATABASE_PREPARED_STATEMENTS`, default true. */
+  databasePreparedStatements: boolean;
   /** `NODE_ENV === 'production'`. */
   production: boolean;
   /** Seconds given to in-flight requests on SIGTERM/SIGINT; `SHUTDOWN_TIMEOUT_SECONDS`, default 10. */
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
     adminApiKey: env.ADMIN_API_KEY?.trim() || null,
     databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databasePreparedStatements: boolFrom(env, 'DATABASE_PREPARED_STATEMENTS', true),
     production: env.NODE_ENV === 'production',
     shutdownTimeoutSeconds: intFrom(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 3600),
     maxBodyBytes: intFrom(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -9,10 +10,22 @@ import { PrismaClient } from '../generated/prisma/client';
 // service stores stays far below 2^53, and callers expect JSON numbers.
 types.setTypeParser(types.builtins.INT8, (value) => Number(value));
 
+/** How one statement is sent. */
+export interface QueryOptions {
+  /**
+   * Send it as a named prepared statement (PostgreSQL): each connection parses and plans the text once, later runs
+   * only bind and execute. For hot statements whose TEXT is one of a few fixed strings (values travel as parameters,
+   * never inside the text: every distinct text stays prepared on every connection). Planning dominates the cost of
+   * the small indexed reads here (13 indexes to consider: ~0.5–1.5 ms a statement, against ~0.1 ms to run it).
+   * Ignored on PGlite and when `DATABASE_PREPARED_STATEMENTS=false` (transaction-pooling PgBouncer before 1.21).
+   */
+  prepare?: boolean;
+}
+
 /** A plain SQL runner: parameterised statements in, rows out. */
 export interface SqlExecutor {
   /** Runs one statement with `$1…` parameters and returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -39,7 +52,13 @@ export interface Database {
 
 /** Where to open the database: a PostgreSQL URL, or a PGlite data directory (`null` = in memory). */
 export type OpenDatabaseOptions = (
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** Honour `prepare: true` (default true); false for poolers that cannot keep named statements. */
+      preparedStatements?: boolean;
+    }
   | { kind: 'pglite'; dataDir: string | null }
 ) & {
   /** Called with the text of every statement sent to the database (tests count them; metrics). */
@@ -50,7 +69,7 @@ export type OpenDatabaseOptions = (
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const onQuery = options.onQuery ?? (() => undefined);
   return options.kind === 'postgres'
-    ? openPostgres(options.url, options.poolSize ?? 10, onQuery)
+    ? openPostgres(options.url, options.poolSize ?? 10, options.preparedStatements ?? true, onQuery)
     : openPGlite(options.dataDir, onQuery);
 }
 
@@ -76,7 +95,26 @@ function sqlText(query: unknown): string {
   return typeof query === 'object' && query !== null && 'text' in query ? String(query.text) : '';
 }
 
-async function openPostgres(url: string, poolSize: number, onQuery: (sql: string) => void): Promise<Database> {
+/** Name of the prepared statement of a text: the same on every connection and in every instance. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  preparedStatements: boolean,
+  onQuery: (sql: string) => void,
+): Promise<Database> {
+  /** pg's query config: a named statement when asked for (and allowed), else an unnamed one. */
+  const config = (text: string, values: unknown[], options?: QueryOptions) =>
+    options?.prepare && preparedStatements ? { name: statementName(text), text, values } : { text, values };
   // Every connection of the pool reports its statements, whoever (Prisma or the service) sends them.
   class ObservedClient extends Client {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,8 +130,8 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const { track, settled } = inFlightTracker();
   const sql: SqlExecutor = {
-    async query<T>(text: string, params: unknown[] = []) {
-      return (await track(pool.query(text, params))).rows as T[];
+    async query<T>(text: string, params: unknown[] = [], options?: QueryOptions) {
+      return (await track(pool.query(config(text, params, options)))).rows as T[];
     },
     async exec(text: string) {
       await track(pool.query(text));
@@ -106,8 +144,8 @@ async function openPostgres(url: string, poolSize: number, onQuery: (sql: string
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       const tx: SqlExecutor = {
-        async query<R>(text: string, params: unknown[] = []) {
-          return (await client.query(text, params)).rows as R[];
+        async query<R>(text: string, params: unknown[] = [], options?: QueryOptions) {
+          return (await client.query(config(text, params, options))).rows as R[];
         },
         async exec(text: string) {
           await client.query(text);

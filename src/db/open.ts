@@ -6,7 +6,12 @@ import { migrate } from './migrator';
 export async function openMigratedDatabase(config: Config): Promise<{ db: Database; applied: string[] }> {
   const db = await openDatabase(
     config.databaseUrl
-      ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
+      ? {
+          kind: 'postgres',
+          url: config.databaseUrl,
+          poolSize: config.databasePoolSize,
+          preparedStatements: config.databasePreparedStatements,
+        }
       : { kind: 'pglite', dataDir: config.dataDir },
   );
   try {

@@ -155,6 +155,7 @@ export async function insertInteractions(sql: SqlExecutor, rows: readonly Prepar
       column('userId'),
       column('interactionTimestamp'),
     ],
+    { prepare: true },
   );
   const byId = new Map(stored.map((row) => [row.id, row]));
   const existing = new Map<string, InteractionRecord>();
@@ -441,6 +442,7 @@ export async function findInteractions(
 ): Promise<Page<InteractionRecord>> {
   const { page, limit } = parsePaging(pageInput, limitInput, DEFAULT_LIMIT, MAX_LIMIT);
   const { where, params } = interactionWhere(filter);
+  const pageParams = [...params, limit, (page - 1) * limit];
   const [items, [{ total }]] = await Promise.all([
     // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
     // entries), and only the page's own rows are read from the table. Reading every skipped row made deep
@@ -450,11 +452,13 @@ export async function findInteractions(
        WHERE interaction_number IN (
          SELECT interaction_number FROM interactions ${where}
          ORDER BY created_date DESC, interaction_number DESC
-         LIMIT ${limit} OFFSET ${(page - 1) * limit})
+         LIMIT $${params.length + 1} OFFSET $${params.length + 2})
        ORDER BY created_date DESC, interaction_number DESC`,
-      params,
+      pageParams,
+      // One text per combination of filters (values are parameters): prepared once per connection.
+      { prepare: true },
     ),
-    db.sql.query<{ total: number }>(`SELECT count(*) AS total FROM interactions ${where}`, params),
+    db.sql.query<{ total: number }>(`SELECT count(*) AS total FROM interactions ${where}`, params, { prepare: true }),
   ]);
   return { items, pagination: paginationOf(page, limit, total) };
 }
@@ -465,9 +469,11 @@ export interface GetInteractionOptions {
 
 /** One interaction by id; NOT_FOUND when absent. */
 export async function getInteraction(db: Database, { id }: GetInteractionOptions): Promise<InteractionRecord> {
-  const [row] = await db.sql.query<InteractionRecord>(`SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`, [
-    assertUuid(id, 'id'),
-  ]);
+  const [row] = await db.sql.query<InteractionRecord>(
+    `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`,
+    [assertUuid(id, 'id')],
+    { prepare: true },
+  );
   if (!row) throw new AppError('NOT_FOUND', `No interaction with id ${id}`);
   return row;
 }
