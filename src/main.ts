@@ -5,7 +5,7 @@ import { ensureBootstrapKey } from './auth/api-key.service';
 import { loadConfig } from './config';
 import { openMigratedDatabase } from './db/open';
 import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency.service';
-import { createLogger } from './observability/logger';
+import { bufferedStdout, createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { startTimelineRefresher } from './timeline/timeline.refresher';
 import { createInteractionCoalescer } from './interactions/interaction.coalescer';
@@ -15,7 +15,12 @@ const HOUR_MS = 3_600_000;
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel });
+  const logOut = bufferedStdout();
+  const log = createLogger({ level: config.logLevel, destination: logOut });
+  const exit = (code: number) => {
+    logOut.flushSync();
+    process.exit(code);
+  };
   const { db, applied } = await openMigratedDatabase(config);
   log.info(
     { database: db.kind === 'postgres' ? 'postgresql' : `pglite:${config.dataDir}`, migrationsApplied: applied },
@@ -55,7 +60,7 @@ async function main() {
       : null;
   server.on('error', (error) => {
     log.error({ err: error }, 'server error');
-    process.exit(1);
+    exit(1);
   });
 
   const sweeper = setInterval(() => {
@@ -82,10 +87,10 @@ async function main() {
         await stopListening();
         await db.close();
         log.info('stopped');
-        process.exit(0);
+        exit(0);
       } catch (error) {
         log.error({ err: error }, 'error while closing the database');
-        process.exit(1);
+        exit(1);
       }
     });
     server.closeIdleConnections();

@@ -11,6 +11,16 @@ fragment RestInteraction on Interaction {
   interaction externalReference externalResponse uowId userId createdDate interactionTimestamp
 }`;
 
+/**
+ * The selection behind the documented create response: no lookups and no externalResponse, which the response
+ * does not show. Resolving three lookup objects per row was most of the GraphQL work of a 1,000-item batch.
+ */
+export const REST_CREATED_FRAGMENT = `
+fragment RestCreatedInteraction on Interaction {
+  id interactionNumber resourceId resourceTypeId actionId originId
+  interaction externalReference uowId userId createdDate interactionTimestamp
+}`;
+
 interface LookupBadge {
   mnemonic: string;
   icon: string | null;
@@ -38,8 +48,11 @@ export interface GraphQLInteraction {
   interactionTimestamp: string | null;
 }
 
+/** An interaction as REST_CREATED_FRAGMENT selects it. */
+export type GraphQLCreatedInteraction = Omit<GraphQLInteraction, 'resourceType' | 'action' | 'origin' | 'externalResponse'>;
+
 /** The documented response of `POST /api/interactions`, field by field. */
-export function presentCreatedInteraction(row: GraphQLInteraction) {
+export function presentCreatedInteraction(row: GraphQLCreatedInteraction) {
   return {
     interactionId: row.id,
     interactionNumber: row.interactionNumber,

@@ -6,7 +6,9 @@ import type { RestRoute } from '../rest/route';
 import {
   presentCreatedInteraction,
   presentInteractionListItem,
+  REST_CREATED_FRAGMENT,
   REST_INTERACTION_FRAGMENT,
+  type GraphQLCreatedInteraction,
   type GraphQLInteraction,
 } from './interaction.presenter';
 
@@ -130,13 +132,13 @@ export const interactionRoutes: RestRoute[] = [
     path: '/api/interactions',
     summary: 'Record an interaction',
     operation: `mutation RestCreateInteraction($input: CreateInteractionInput!, $idempotencyKey: String) {
-      createInteraction(input: $input, idempotencyKey: $idempotencyKey) { ...RestInteraction }
-    } ${REST_INTERACTION_FRAGMENT}`,
+      createInteraction(input: $input, idempotencyKey: $idempotencyKey) { ...RestCreatedInteraction }
+    } ${REST_CREATED_FRAGMENT}`,
     variables: (req) => ({
       input: createInputFrom(bodyObject(req), req),
       idempotencyKey: header(req, 'idempotency-key'),
     }),
-    present: (data: { createInteraction: GraphQLInteraction }) => presentCreatedInteraction(data.createInteraction),
+    present: (data: { createInteraction: GraphQLCreatedInteraction }) => presentCreatedInteraction(data.createInteraction),
     status: 201,
     doc: {
       scope: 'write',
@@ -151,13 +153,13 @@ export const interactionRoutes: RestRoute[] = [
     path: '/api/interactions/batch',
     summary: 'Record up to 1,000 interactions atomically (all or none), answered in input order',
     operation: `mutation RestCreateInteractions($inputs: [CreateInteractionInput!]!, $idempotencyKey: String) {
-      createInteractions(inputs: $inputs, idempotencyKey: $idempotencyKey) { ...RestInteraction }
-    } ${REST_INTERACTION_FRAGMENT}`,
+      createInteractions(inputs: $inputs, idempotencyKey: $idempotencyKey) { ...RestCreatedInteraction }
+    } ${REST_CREATED_FRAGMENT}`,
     variables: (req) => ({
       inputs: batchInputsFrom(bodyObject(req), req),
       idempotencyKey: header(req, 'idempotency-key'),
     }),
-    present: (data: { createInteractions: GraphQLInteraction[] }) => ({
+    present: (data: { createInteractions: GraphQLCreatedInteraction[] }) => ({
       data: data.createInteractions.map(presentCreatedInteraction),
     }),
     status: 201,

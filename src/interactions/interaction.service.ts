@@ -4,6 +4,7 @@ import type { Database, SqlExecutor } from '../db/database';
 import { AppError, httpStatusFor } from '../errors/app-error';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from '../idempotency/idempotency.service';
 import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
+import { ANY_LOOKUP } from '../timeline/timeline.service';
 import { assertLength, assertUuid, parseDateBound, parseTimestamp } from '../validation';
 
 /** Any JSON value as stored in a jsonb column. */
@@ -424,15 +425,112 @@ export function interactionWhere(filter: InteractionFilter): { where: string; pa
   if (filter.origin != null) {
     add((p) => `origin_id = (SELECT id FROM origins WHERE mnemonic = ${p})`, normalizeMnemonic(filter.origin, 'origin'));
   }
+  const { start, end } = dateBounds(filter);
+  if (start) add((p) => `created_date >= ${p}`, start.date);
+  if (end) add((p) => (end.exclusive ? `created_date < ${p}` : `created_date <= ${p}`), end.date);
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** startDate and endDate parsed and checked (start not after end). */
+function dateBounds(filter: InteractionFilter) {
   const start = filter.startDate != null ? parseDateBound(filter.startDate, 'startDate', 'start') : null;
   const end = filter.endDate != null ? parseDateBound(filter.endDate, 'endDate', 'end') : null;
   // An exclusive end (date-only endDate) equal to the start is an empty range too: startDate is after that day.
   if (start && end && (start.date > end.date || (end.exclusive && start.date.getTime() === end.date.getTime()))) {
     throw new AppError('VALIDATION_ERROR', 'startDate must not be after endDate', { field: 'startDate' });
   }
-  if (start) add((p) => `created_date >= ${p}`, start.date);
-  if (end) add((p) => (end.exclusive ? `created_date < ${p}` : `created_date <= ${p}`), end.date);
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  return { start, end };
+}
+
+/** Filters the timeline's daily counts can answer: the three lookups and the date range. */
+const ROLLUP_FILTERS: readonly (keyof InteractionFilter)[] = ['action', 'resourceType', 'origin', 'startDate', 'endDate'];
+const ROLLUP_LOOKUPS = [
+  { key: 'resourceType', column: 'resource_type_id', table: 'resource_types' },
+  { key: 'action', column: 'action_id', table: 'actions' },
+  { key: 'origin', column: 'origin_id', table: 'origins' },
+] as const;
+const DAY_MS = 86_400_000;
+
+/** The last covered_through of the daily counts this process saw, per database (see countByRollup). */
+const rollupCoverageSeen = new WeakMap<Database, number>();
+
+/**
+ * The exact number of interactions matching a filter. Filters made of lookups and a date range — including no
+ * filter at all, the console's first page — are counted from the timeline's daily counts (one row per whole day
+ * in the range), plus, live, the rows of the partial days at the edges and the rows the daily counts do not cover
+ * yet (numbered above covered_through): the same invariant as the timeline (docs/adr/003-timeline-exact-counts.md),
+ * so the total is exact at any moment, and costs days + edge rows + recent rows instead of every match. Any other
+ * filter (resource, user, unit of work, external reference, id) narrows to few rows and is counted by its index,
+ * index-only.
+ */
+export async function countInteractions(db: Database, filter: InteractionFilter): Promise<number> {
+  const keys = (Object.keys(filter) as (keyof InteractionFilter)[]).filter((key) => filter[key] != null);
+  if (keys.every((key) => ROLLUP_FILTERS.includes(key))) {
+    const total = await countByRollup(db, filter);
+    if (total !== null) return total;
+  }
+  const { where, params } = interactionWhere(filter);
+  const [{ total }] = await db.sql.query<{ total: number }>(`SELECT count(*) AS total FROM interactions ${where}`, params, {
+    prepare: true,
+  });
+  return total;
+}
+
+/** countInteractions by the daily counts; null when the range holds no whole UTC day (the index count is cheap then). */
+async function countByRollup(db: Database, filter: InteractionFilter): Promise<number | null> {
+  const { start, end } = dateBounds(filter);
+  // [from, to): created_date has millisecond precision, so `<= end` is `< end + 1 ms`.
+  const from = start?.date.getTime() ?? null;
+  const to = end ? end.date.getTime() + (end.exclusive ? 0 : 1) : null;
+  // Whole days inside the range: [firstDay, lastDay) at UTC midnights.
+  const firstDay = from === null ? null : Math.ceil(from / DAY_MS) * DAY_MS;
+  const lastDay = to === null ? null : Math.floor(to / DAY_MS) * DAY_MS;
+  if (firstDay !== null && lastDay !== null && firstDay >= lastDay) return null;
+
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const covered = rollupCoverageSeen.get(db) ?? 0;
+    const params: unknown[] = [covered];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const viewWhere: string[] = [];
+    const liveWhere: string[] = [];
+    for (const { key, column, table } of ROLLUP_LOOKUPS) {
+      const value = filter[key];
+      if (value == null) {
+        viewWhere.push(`${column} = '${ANY_LOOKUP}'`);
+        continue;
+      }
+      const p = param(normalizeMnemonic(value, key));
+      viewWhere.push(`${column} = (SELECT id FROM ${table} WHERE mnemonic = ${p})`);
+      liveWhere.push(`${column} = (SELECT id FROM ${table} WHERE mnemonic = ${p})`);
+    }
+    const first = firstDay === null ? null : param(new Date(firstDay));
+    const last = lastDay === null ? null : param(new Date(lastDay));
+    if (first) viewWhere.push(`day >= (${first}::timestamptz AT TIME ZONE 'UTC')::date`);
+    if (last) viewWhere.push(`day < (${last}::timestamptz AT TIME ZONE 'UTC')::date`);
+    const live = (range: string[]) => `(SELECT count(*) FROM interactions WHERE ${[...liveWhere, ...range].join(' AND ') || 'true'})`;
+    const whole = [first && `created_date >= ${first}`, last && `created_date < ${last}`].filter(Boolean) as string[];
+    const parts = [
+      `(SELECT COALESCE(sum(count), 0) FROM interaction_daily_counts WHERE ${viewWhere.join(' AND ')})`,
+      // Whole days, rows the daily counts do not cover yet.
+      live(['interaction_number > $1', ...whole]),
+    ];
+    // The partial days at the edges are counted live, whatever their numbers.
+    if (from !== null && firstDay !== from) parts.push(live([`created_date >= ${param(new Date(from))}`, `created_date < ${first}`]));
+    if (to !== null && lastDay !== to) parts.push(live([`created_date >= ${last}`, `created_date < ${param(new Date(to))}`]));
+    const [row] = await db.sql.query<{ total: string | number; coveredThrough: number }>(
+      `SELECT (${parts.join(' + ')})::bigint AS total,
+         (SELECT covered_through FROM timeline_refresh_state WHERE id = 1) AS "coveredThrough"`,
+      params,
+    );
+    // Read in the same statement (one snapshot). If a refresh moved covered_through since we last looked, the view
+    // and our tail do not fit together: count again with the new value (refreshes are rare, so is a second round).
+    rollupCoverageSeen.set(db, row.coveredThrough);
+    if (row.coveredThrough === covered) return Number(row.total);
+  }
+  throw new AppError('UNAVAILABLE', 'The daily counts are being refreshed; try again');
 }
 
 /** A filtered page of interactions, newest first (created date, then interaction number). */
@@ -443,7 +541,7 @@ export async function findInteractions(
   const { page, limit } = parsePaging(pageInput, limitInput, DEFAULT_LIMIT, MAX_LIMIT);
   const { where, params } = interactionWhere(filter);
   const pageParams = [...params, limit, (page - 1) * limit];
-  const [items, [{ total }]] = await Promise.all([
+  const [items, total] = await Promise.all([
     // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
     // entries), and only the page's own rows are read from the table. Reading every skipped row made deep
     // pages (page 200 of a 17k-row filter) cost ~100 ms at 1M rows instead of a few.
@@ -458,7 +556,7 @@ export async function findInteractions(
       // One text per combination of filters (values are parameters): prepared once per connection.
       { prepare: true },
     ),
-    db.sql.query<{ total: number }>(`SELECT count(*) AS total FROM interactions ${where}`, params, { prepare: true }),
+    countInteractions(db, filter),
   ]);
   return { items, pagination: paginationOf(page, limit, total) };
 }

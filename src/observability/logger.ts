@@ -15,4 +15,14 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   );
 }
 
+/**
+ * Where the service writes its log: stdout written asynchronously, so lines logged while a write is in flight go
+ * out together in the next one, instead of one synchronous write per line (the access log's line per request made
+ * that a visible share of a create's CPU under load). An idle service still writes each line at once. Call
+ * `flushSync()` before exiting; a process killed outright (SIGKILL) may lose the lines not yet written.
+ */
+export function bufferedStdout() {
+  return pino.destination({ dest: 1, sync: false });
+}
+
 export type { Logger };
