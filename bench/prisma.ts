@@ -33,6 +33,11 @@ export interface SideResult {
   firstError?: string;
   /** Statements sent to the pool per operation (BEGIN/COMMIT count too). */
   statementsPerOp: number | null;
+  /**
+   * CPU time of this process (user + system) per operation, in ms: the client-side cost (Prisma's query
+   * compilation and result mapping, or pg's), steadier than latency on a busy machine.
+   */
+  cpuMsPerOp: number | null;
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
 }
 
@@ -45,6 +50,8 @@ export interface OperationComparison {
   rawToPrismaOpsRatio: number | null;
   /** Prisma p50 ÷ raw p50: above 1, a Prisma call takes longer. */
   prismaToRawP50Ratio: number | null;
+  /** Prisma CPU ms per op ÷ raw CPU ms per op: what the client side costs more through Prisma. */
+  prismaToRawCpuRatio: number | null;
   /** Both ways returned the same rows for the first key (checked once, before timing). */
   sameResult: boolean;
 }
@@ -101,6 +108,7 @@ class Tally {
   firstError: string | undefined;
   seconds = 0;
   statements = 0;
+  cpuMicros = 0;
 
   result(): SideResult {
     const sorted = [...this.latencies].sort((a, b) => a - b);
@@ -111,6 +119,7 @@ class Tally {
       errors: this.errors,
       ...(this.firstError ? { firstError: this.firstError } : {}),
       statementsPerOp: attempts ? round2(this.statements / attempts) : null,
+      cpuMsPerOp: attempts ? Number((this.cpuMicros / 1000 / attempts).toFixed(3)) : null,
       latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) },
     };
   }
@@ -131,6 +140,7 @@ async function drive(
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const statementsBefore = statements.count;
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       const random = seededRandom(round * 1000 + worker + 1);
@@ -150,6 +160,8 @@ async function drive(
   if (!tally) return;
   tally.seconds += (performance.now() - started) / 1000;
   tally.statements += statements.count - statementsBefore;
+  const cpu = process.cpuUsage(cpuBefore);
+  tally.cpuMicros += cpu.user + cpu.system;
 }
 
 interface Operation {
@@ -348,6 +360,7 @@ export async function comparePrismaAndRaw(
         rawToPrismaOpsRatio: prisma.opsPerSecond > 0 ? round2(raw.opsPerSecond / prisma.opsPerSecond) : null,
         prismaToRawP50Ratio:
           prisma.latencyMs.p50 && raw.latencyMs.p50 ? round2(prisma.latencyMs.p50 / raw.latencyMs.p50) : null,
+        prismaToRawCpuRatio: prisma.cpuMsPerOp && raw.cpuMsPerOp ? round2(prisma.cpuMsPerOp / raw.cpuMsPerOp) : null,
         sameResult,
       };
     }

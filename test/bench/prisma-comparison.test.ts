@@ -58,6 +58,7 @@ onPostgres('comparePrismaAndRaw', () => {
         expect(side.ops).toBeGreaterThan(0);
         expect(side.opsPerSecond).toBeGreaterThan(0);
         expect(side.statementsPerOp).toBeGreaterThan(0);
+        expect(side.cpuMsPerOp).toBeGreaterThan(0);
         expect(side.latencyMs.p50).not.toBeNull();
         expect(side.latencyMs.p99).toBeGreaterThanOrEqual(side.latencyMs.p50 as number);
       }
