@@ -15,6 +15,7 @@ import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
 import { singleRowBaseline, unnestBaseline, type BaselineResult } from './baselines';
 import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
+import { comparePrismaAndRaw, type PrismaComparison } from './prisma';
 import { buildScenarios, type BenchRequest, type Scenario } from './scenarios';
 import { memoryOf, SERVER_NODE_OPTIONS, startServer, type ServerProcess } from './server';
 
@@ -31,6 +32,8 @@ interface Options {
   database: string;
   /** Checkout whose src/main.ts is served (default: this one); compares versions on the same data. */
   serverDir: string | null;
+  /** Times the hot-path queries through Prisma and through the raw pool (bench/prisma.ts), PostgreSQL only. */
+  prismaComparison: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -46,6 +49,7 @@ function parseArgs(argv: string[]): Options {
     adminUrl: process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     database: process.env.BENCH_DATABASE ?? 'bench_run',
     serverDir: null,
+    prismaComparison: false,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -86,6 +90,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--keep':
         options.keep = true;
+        break;
+      case '--prisma-comparison':
+        options.prismaComparison = true;
         break;
       default:
         throw new Error(`unknown option ${argv[i]} (see docs/benchmarks.md)`);
@@ -380,6 +387,19 @@ async function main() {
     progress(`baseline ${name}: ${JSON.stringify(baselines[name])}`);
   }
 
+  let prismaComparison: PrismaComparison | { status: 'skipped'; reason: string } | undefined;
+  if (options.prismaComparison) {
+    progress('prisma comparison…');
+    prismaComparison = options.pglite
+      ? { status: 'skipped', reason: 'PostgreSQL only (it shares a pg pool between Prisma and raw SQL)' }
+      : await comparePrismaAndRaw((prepared as { url: string }).url, {
+          seconds: options.duration,
+          concurrency: options.readConnections,
+          samples,
+          userId: marker('prisma'),
+        });
+  }
+
   progress('starting the service…');
   const server = await startServer(
     {
@@ -461,6 +481,7 @@ async function main() {
     },
     load: { reused: prepared.reused, seconds: prepared.seconds },
     baselines,
+    ...(prismaComparison ? { prismaComparison } : {}),
     scenarios: results,
     server: { peakRssMb: peakRss, vmHwmMb: serverInfo.vmHwmMb, exitCode: serverInfo.exitCode },
     acknowledgedCreates: acknowledgement,
