@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, SqlExecutor } from '../db/database';
 import { AppError, httpStatusFor } from '../errors/app-error';
@@ -100,7 +99,9 @@ export async function prepareInteraction(
   const externalReference =
     input.externalReference == null ? null : assertLength(input.externalReference, 'externalReference', 1, 512);
   const userId = input.userId == null || input.userId === '' ? null : assertLength(input.userId, 'userId', 1, 256);
-  const uowId = input.uowId == null || input.uowId === '' ? randomUUID() : assertUuid(input.uowId, 'uowId');
+  // A new unit of work gets a time-ordered UUID (v7), like interaction ids: its entries in the three uow_id indexes
+  // are appended at the right edge instead of landing on a random page each (fewer pages dirtied per insert).
+  const uowId = input.uowId == null || input.uowId === '' ? uuidv7() : assertUuid(input.uowId, 'uowId');
   const interactionTimestamp =
     input.interactionTimestamp == null || input.interactionTimestamp === ''
       ? null
