@@ -1,3 +1,4 @@
+import { openDatabase, type Database } from '../../src/db/database';
 import { createTestDatabase } from '../helpers/database';
 
 // Graceful shutdown closes the database after the last request; a background statement (an API key's last-used
@@ -13,4 +14,29 @@ it('close() waits for a statement still in flight and then resolves', async () =
   await test.close();
   expect(settled).toBe(true);
   await pending;
+});
+
+// Hot statements are named prepared statements on PostgreSQL (planned once per connection), unless turned off.
+const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+onPostgres('prepared statements', () => {
+  const preparedCount = (db: Database) =>
+    db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%prepared-probe%'`);
+
+  it.each([
+    [true, 1],
+    [false, 0],
+  ])('preparedStatements %s → %i prepared statement(s) for a text run twice', async (preparedStatements, expected) => {
+    const url = process.env.DATABASE_URL as string;
+    // One connection, so the probe and the catalogue query share the session whose statements they show.
+    const db = await openDatabase({ kind: 'postgres', url, poolSize: 1, preparedStatements });
+    try {
+      for (const value of [1, 2]) {
+        const rows = await db.sql.query<{ v: number }>(`SELECT $1::int AS v /* prepared-probe */`, [value], { prepare: true });
+        expect(rows).toEqual([{ v: value }]);
+      }
+      expect(await preparedCount(db)).toEqual([{ n: expected }]);
+    } finally {
+      await db.close();
+    }
+  });
 });
