@@ -4,7 +4,7 @@ import { buildSchema, type AuthChecker } from 'type-graphql';
 import { ApiKeyResolver } from '../auth/api-key.resolver';
 import { requireScope, SCOPES, type Scope } from '../auth/scopes';
 import { AppError } from '../errors/app-error';
-import { InteractionResolver } from '../interactions/interaction.resolver';
+import { InteractionConnectionResolver, InteractionResolver } from '../interactions/interaction.resolver';
 import { ActionResolver, OriginResolver, ResourceTypeResolver } from '../lookups/lookup.resolver';
 import { TimelineResolver } from '../timeline/timeline.resolver';
 import type { GraphQLContext } from './context';
@@ -17,6 +17,7 @@ export const RESOLVERS = [
   ActionResolver,
   OriginResolver,
   InteractionResolver,
+  InteractionConnectionResolver,
   ApiKeyResolver,
   TimelineResolver,
   TraceResolver,

@@ -3,15 +3,25 @@ import { AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
 import type { LookupRecord } from '../lookups/lookup.service';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
+import { cursorAfter } from './interaction.cursor';
 import {
+  countInteractions,
   createInteraction,
   createInteractions,
   findInteractions,
+  findInteractionsAfter,
   getInteraction,
+  type InteractionFilter,
+  type InteractionListPage,
   type InteractionRecord,
-  type Page,
 } from './interaction.service';
-import { CreateInteractionInput, Interaction, InteractionFilterInput, InteractionPage } from './interaction.type';
+import {
+  CreateInteractionInput,
+  Interaction,
+  InteractionConnection,
+  InteractionFilterInput,
+  InteractionListPage as InteractionListPageType,
+} from './interaction.type';
 
 function present(lookup: LookupRecord | null, what: string, id: string): LookupRecord {
   // Foreign keys make this impossible short of a concurrent delete racing the read.
@@ -25,14 +35,47 @@ const IDEMPOTENCY_KEY_DESCRIPTION =
 @Resolver(() => Interaction)
 export class InteractionResolver {
   @Authorized('read')
-  @Query(() => InteractionPage, { description: 'Interactions matching the filter, newest first, one page at a time.' })
+  @Query(() => InteractionListPageType, { description: 'Interactions matching the filter, newest first, one page at a time.' })
   interactions(
     @Ctx() { db }: GraphQLContext,
     @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilterInput,
-    @Arg('page', () => Int, { nullable: true, description: '1-based, default 1.' }) page?: number,
+    @Arg('page', () => Int, { nullable: true, description: '1-based, default 1. Not with `cursor`.' }) page?: number,
     @Arg('limit', () => Int, { nullable: true, description: 'Default 50; above 100 is taken as 100.' }) limit?: number,
-  ): Promise<Page<InteractionRecord>> {
-    return findInteractions(db, { filter: filter ?? {}, page, limit });
+    @Arg('cursor', () => String, {
+      nullable: true,
+      description: 'A `pagination.nextCursor`: the page after it (send the same filter again). Not with `page`.',
+    })
+    cursor?: string | null,
+  ): Promise<InteractionListPage> {
+    return findInteractions(db, { filter: filter ?? {}, page, limit, cursor });
+  }
+
+  @Authorized('read')
+  @Query(() => InteractionConnection, {
+    description: 'Interactions matching the filter, newest first, as a Relay connection walked with `first`/`after`.',
+  })
+  async interactionsConnection(
+    @Ctx() { db }: GraphQLContext,
+    @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilterInput,
+    @Arg('first', () => Int, { nullable: true, description: 'Default 50; above 100 is taken as 100.' }) first?: number,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'An edge cursor or `endCursor` (REST `nextCursor` too): the rows after it.',
+    })
+    after?: string | null,
+  ): Promise<InteractionConnectionResult> {
+    const slice = await findInteractionsAfter(db, { filter: filter ?? {}, first, after });
+    const edges = slice.items.map((node) => ({ cursor: cursorAfter(node, slice.page), node }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: slice.hasNext,
+        hasPreviousPage: slice.hasPrev,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+      filter: { ...filter },
+    };
   }
 
   @Authorized('read')
@@ -91,5 +134,21 @@ export class InteractionResolver {
   @FieldResolver(() => Origin)
   async origin(@Root() row: InteractionRecord, @Ctx() { loaders }: GraphQLContext): Promise<LookupRecord> {
     return present(await loaders.originById.load(row.originId), 'origin', row.originId);
+  }
+}
+
+/** What `interactionsConnection` resolves to: the filter travels along for `totalCount`. */
+interface InteractionConnectionResult {
+  edges: { cursor: string; node: InteractionRecord }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  filter: InteractionFilter;
+}
+
+@Resolver(() => InteractionConnection)
+export class InteractionConnectionResolver {
+  /** The count is a query of its own, run only when the client selects the field. */
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: InteractionConnectionResult, @Ctx() { db }: GraphQLContext): Promise<number> {
+    return countInteractions(db, { filter: connection.filter });
   }
 }

@@ -175,14 +175,19 @@ export const interactionRoutes: RestRoute[] = [
   {
     method: 'get',
     path: '/api/interactions',
-    summary: 'List interactions with filters and pagination, newest first',
-    operation: `query RestListInteractions($filter: InteractionFilterInput, $page: Int, $limit: Int) {
-      interactions(filter: $filter, page: $page, limit: $limit) {
+    summary: 'List interactions with filters and pagination (page number or cursor), newest first',
+    operation: `query RestListInteractions($filter: InteractionFilterInput, $page: Int, $limit: Int, $cursor: String) {
+      interactions(filter: $filter, page: $page, limit: $limit, cursor: $cursor) {
         items { ...RestInteraction }
-        pagination { page limit total totalPages hasNext hasPrev }
+        pagination { page limit total totalPages hasNext hasPrev nextCursor }
       }
     } ${REST_INTERACTION_FRAGMENT}`,
-    variables: (req) => ({ filter: filterFrom(req), page: queryInt(req, 'page'), limit: queryInt(req, 'limit') }),
+    variables: (req) => ({
+      filter: filterFrom(req),
+      page: queryInt(req, 'page'),
+      limit: queryInt(req, 'limit'),
+      cursor: queryString(req, 'cursor'),
+    }),
     present: (data: { interactions: { items: GraphQLInteraction[]; pagination: unknown } }) => ({
       data: data.interactions.items.map(presentInteractionListItem),
       pagination: data.interactions.pagination,
@@ -202,6 +207,10 @@ export const interactionRoutes: RestRoute[] = [
         PARAMS.query('endDate', 'Up to this ISO date or date-time; a date-only value includes that whole UTC day.'),
         PARAMS.page,
         PARAMS.limit(50, 100),
+        PARAMS.query(
+          'cursor',
+          'A `pagination.nextCursor` of an earlier answer: the `limit` rows after it, in the same order. Send the same filters again (the cursor holds only the position); not with `page`. Rows recorded meanwhile neither repeat nor shift the pages after a cursor.',
+        ),
       ],
       response: ref('InteractionPage'),
       errors: ['VALIDATION_ERROR'],

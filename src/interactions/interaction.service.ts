@@ -4,6 +4,7 @@ import { AppError, httpStatusFor } from '../errors/app-error';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from '../idempotency/idempotency.service';
 import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
 import { ANY_LOOKUP } from '../timeline/timeline.service';
+import { cursorAfter, decodeCursor, type InteractionCursor } from './interaction.cursor';
 import { assertLength, assertUuid, parseDateBound, parseTimestamp } from '../validation';
 
 /** Any JSON value as stored in a jsonb column. */
@@ -375,12 +376,19 @@ export interface FindInteractionsOptions {
   page?: number | null;
   /** Page size, default 50, values above 100 are taken as 100. */
   limit?: number | null;
+  /** Continue a walk after this cursor (a `nextCursor`) instead of giving `page`; the filter must be sent again. */
+  cursor?: string | null;
 }
 
 /** One page of a list with its position in the whole. */
 export interface Page<T> {
   items: T[];
   pagination: { page: number; limit: number; total: number; totalPages: number; hasNext: boolean; hasPrev: boolean };
+}
+
+/** A page of the interaction list: its pagination also carries the cursor that continues after it. */
+export interface InteractionListPage extends Page<InteractionRecord> {
+  pagination: Page<never>['pagination'] & { nextCursor: string | null };
 }
 
 export const DEFAULT_LIMIT = 50;
@@ -464,7 +472,11 @@ const rollupCoverageSeen = new WeakMap<Database, number>();
  * filter (resource, user, unit of work, external reference, id) narrows to few rows and is counted by its index,
  * index-only.
  */
-export async function countInteractions(db: Database, filter: InteractionFilter): Promise<number> {
+export interface CountInteractionsOptions {
+  filter?: InteractionFilter;
+}
+
+export async function countInteractions(db: Database, { filter = {} }: CountInteractionsOptions): Promise<number> {
   const keys = (Object.keys(filter) as (keyof InteractionFilter)[]).filter((key) => filter[key] != null);
   if (keys.every((key) => ROLLUP_FILTERS.includes(key))) {
     const total = await countByRollup(db, filter);
@@ -534,32 +546,92 @@ async function countByRollup(db: Database, filter: InteractionFilter): Promise<n
   throw new AppError('UNAVAILABLE', 'The daily counts are being refreshed; try again');
 }
 
-/** A filtered page of interactions, newest first (created date, then interaction number). */
+/**
+ * A filtered page of interactions, newest first (created date, then interaction number). With `cursor` the page is
+ * the `limit` rows after the cursor's position (keyset: rows inserted meanwhile neither repeat nor shift it), its
+ * `page` the cursor's page + 1, `hasNext` known from one extra row and `hasPrev` true; `total` is the exact count of
+ * all matches either way. `pagination.nextCursor` continues after the page's last row, or is null on the last page.
+ */
 export async function findInteractions(
   db: Database,
-  { filter = {}, page: pageInput, limit: limitInput }: FindInteractionsOptions,
-): Promise<Page<InteractionRecord>> {
-  const { page, limit } = parsePaging(pageInput, limitInput, DEFAULT_LIMIT, MAX_LIMIT);
-  const { where, params } = interactionWhere(filter);
-  const pageParams = [...params, limit, (page - 1) * limit];
-  const [items, total] = await Promise.all([
-    // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
-    // entries), and only the page's own rows are read from the table. Reading every skipped row made deep
-    // pages (page 200 of a 17k-row filter) cost ~100 ms at 1M rows instead of a few.
-    db.sql.query<InteractionRecord>(
-      `SELECT ${INTERACTION_COLUMNS} FROM interactions
-       WHERE interaction_number IN (
-         SELECT interaction_number FROM interactions ${where}
-         ORDER BY created_date DESC, interaction_number DESC
-         LIMIT $${params.length + 1} OFFSET $${params.length + 2})
-       ORDER BY created_date DESC, interaction_number DESC`,
-      pageParams,
-      // One text per combination of filters (values are parameters): prepared once per connection.
-      { prepare: true },
-    ),
-    countInteractions(db, filter),
+  { filter = {}, page: pageInput, limit: limitInput, cursor }: FindInteractionsOptions,
+): Promise<InteractionListPage> {
+  if (cursor != null && pageInput != null) {
+    throw new AppError('VALIDATION_ERROR', 'cursor and page cannot be combined: a cursor carries its own page', { field: 'cursor' });
+  }
+  const after = cursor == null ? null : decodeCursor(cursor, 'cursor');
+  const { page, limit } = parsePaging(after ? after.page + 1 : pageInput, limitInput, DEFAULT_LIMIT, MAX_LIMIT);
+  const [{ items, hasMore }, total] = await Promise.all([
+    selectInteractionPage(db, filter, { after, limit, offset: after ? 0 : (page - 1) * limit }),
+    countInteractions(db, { filter }),
   ]);
-  return { items, pagination: paginationOf(page, limit, total) };
+  // On a cursor page the offset is unknown (rows may have arrived since the walk began), so `hasNext` comes from
+  // the extra row rather than the count; `page` counts the pages of the walk.
+  const pagination = after ? { ...paginationOf(page, limit, total), hasNext: hasMore, hasPrev: true } : paginationOf(page, limit, total);
+  const nextCursor = hasMore ? cursorAfter(items[items.length - 1], page) : null;
+  return { items, pagination: { ...pagination, nextCursor } };
+}
+
+export interface FindInteractionsAfterOptions {
+  filter?: InteractionFilter;
+  /** Rows to return, default 50, values above 100 are taken as 100. */
+  first?: number | null;
+  /** A cursor (from an edge, `endCursor` or REST's `nextCursor`): return the rows after it. */
+  after?: string | null;
+}
+
+/** A slice of the list after a cursor, for the GraphQL connection (no count: the connection asks for it apart). */
+export interface InteractionSlice {
+  items: InteractionRecord[];
+  /** Page of the walk this slice is (the cursor's page + 1, or 1 without a cursor); edge cursors carry it. */
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
+}
+
+/** The first `first` interactions after `after` (or from the newest), in list order, with no count query. */
+export async function findInteractionsAfter(
+  db: Database,
+  { filter = {}, first, after: afterInput }: FindInteractionsAfterOptions,
+): Promise<InteractionSlice> {
+  const size = first ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(size) || size < 1) throw new AppError('VALIDATION_ERROR', 'first must be an integer ≥ 1', { field: 'first' });
+  const after = afterInput == null ? null : decodeCursor(afterInput, 'after');
+  const { items, hasMore } = await selectInteractionPage(db, filter, { after, limit: Math.min(size, MAX_LIMIT), offset: 0 });
+  return { items, page: after ? after.page + 1 : 1, hasNext: hasMore, hasPrev: after !== null };
+}
+
+/**
+ * `limit` rows of the filter after `after` (keyset) or after skipping `offset` rows, newest first, and whether more
+ * follow (one extra row is fetched to know). The keyset predicate is a row comparison on the order's two columns,
+ * which every list index ends with, so it is an index bound rather than a filter.
+ */
+async function selectInteractionPage(
+  db: Database,
+  filter: InteractionFilter,
+  { after, limit, offset }: { after: InteractionCursor | null; limit: number; offset: number },
+): Promise<{ items: InteractionRecord[]; hasMore: boolean }> {
+  const { where, params } = interactionWhere(filter);
+  const keyset = after ? [after.createdDate, after.interactionNumber] : [];
+  const keysetClause = after
+    ? `${where ? `${where} AND` : 'WHERE'} (created_date, interaction_number) < ($${params.length + 1}::timestamptz, $${params.length + 2}::bigint)`
+    : where;
+  const n = params.length + keyset.length;
+  // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
+  // entries), and only the page's own rows are read from the table. Reading every skipped row made deep
+  // pages (page 200 of a 17k-row filter) cost ~100 ms at 1M rows instead of a few.
+  const rows = await db.sql.query<InteractionRecord>(
+    `SELECT ${INTERACTION_COLUMNS} FROM interactions
+     WHERE interaction_number IN (
+       SELECT interaction_number FROM interactions ${keysetClause}
+       ORDER BY created_date DESC, interaction_number DESC
+       LIMIT $${n + 1} OFFSET $${n + 2})
+     ORDER BY created_date DESC, interaction_number DESC`,
+    [...params, ...keyset, limit + 1, offset],
+    // One text per combination of filters (values, LIMIT and OFFSET are parameters): prepared once per connection.
+    { prepare: true },
+  );
+  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
 export interface GetInteractionOptions {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Pagination } from '../graphql/pagination.type';
 import { JSONScalar, SafeIntScalar } from '../graphql/scalars';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
@@ -62,6 +62,61 @@ export class InteractionPage {
 
   @Field(() => Pagination)
   pagination!: Pagination;
+}
+
+@ObjectType({ description: 'Where a page of the interaction list sits, and the cursor that continues after it.' })
+export class InteractionListPagination extends Pagination {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Opaque cursor after the last item of this page (pass it as `cursor`, or as `after` of interactionsConnection); null on the last page.',
+  })
+  nextCursor!: string | null;
+}
+
+@ObjectType({ description: 'A page of the interaction list, newest first.' })
+export class InteractionListPage {
+  @Field(() => [Interaction])
+  items!: Interaction[];
+
+  @Field(() => InteractionListPagination)
+  pagination!: InteractionListPagination;
+}
+
+@ObjectType({ description: 'One interaction of a connection and the cursor of its position.' })
+export class InteractionEdge {
+  @Field({ description: 'Opaque cursor: the rows after this one are `after: cursor`.' })
+  cursor!: string;
+
+  @Field(() => Interaction)
+  node!: Interaction;
+}
+
+@ObjectType({ description: 'Relay page information of a connection.' })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field({ description: 'True when the connection was asked for rows after a cursor.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'Interactions matching a filter, newest first, walked with cursors (Relay connection).' })
+export class InteractionConnection {
+  @Field(() => [InteractionEdge])
+  edges!: InteractionEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'Exact number of matching interactions in all pages; counted only when selected.' })
+  totalCount!: number;
 }
 
 @InputType({ description: 'Filters of the interaction list, combined with AND.' })

@@ -27,6 +27,15 @@ function object(properties: Record<string, JsonSchema>, description?: string): J
   };
 }
 
+const paginationFields: Record<string, JsonSchema> = {
+  page: { type: 'integer', minimum: 1 },
+  limit: { type: 'integer', minimum: 1 },
+  total: { type: 'integer', minimum: 0 },
+  totalPages: { type: 'integer', minimum: 0 },
+  hasNext: { type: 'boolean' },
+  hasPrev: { type: 'boolean' },
+};
+
 const badge = (prefix: string, label: string): Record<string, JsonSchema> => ({
   [`${prefix}Mnemonic`]: { type: 'string', description: `Mnemonic of the ${label}.` },
   [`${prefix}Icon`]: nullable('string', { description: `Icon of the ${label}.` }),
@@ -101,14 +110,16 @@ export const COMPONENT_SCHEMAS = {
     },
     'Every error: a machine-readable code, a message, optional details.',
   ),
-  Pagination: object({
-    page: { type: 'integer', minimum: 1 },
-    limit: { type: 'integer', minimum: 1 },
-    total: { type: 'integer', minimum: 0 },
-    totalPages: { type: 'integer', minimum: 0 },
-    hasNext: { type: 'boolean' },
-    hasPrev: { type: 'boolean' },
-  }),
+  Pagination: object(paginationFields),
+  InteractionPagination: object(
+    {
+      ...paginationFields,
+      nextCursor: nullable('string', {
+        description: 'Opaque cursor after the last item of this page (pass it as `cursor`); null on the last page.',
+      }),
+    },
+    'With `cursor`, `page` counts the pages of the walk (the cursor\'s page + 1), `hasNext` says whether rows follow, `hasPrev` is true, and `total`/`totalPages` count all matches now.',
+  ),
   CreateInteraction: {
     type: 'object',
     description:
@@ -170,7 +181,7 @@ export const COMPONENT_SCHEMAS = {
     },
     'An interaction with the mnemonic, icon and colours of its lookups joined in.',
   ),
-  InteractionPage: object({ data: { type: 'array', items: ref('InteractionListItem') }, pagination: ref('Pagination') }),
+  InteractionPage: object({ data: { type: 'array', items: ref('InteractionListItem') }, pagination: ref('InteractionPagination') }),
   Lookup: object({
     id: uuid,
     mnemonic: { type: 'string' },

@@ -130,7 +130,7 @@ describe('GET /api/interactions: each filter alone', () => {
     const res = await list('?action=NEVER_HEARD_OF');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);
-    expect(res.body.pagination).toEqual({ page: 1, limit: 50, total: 0, totalPages: 0, hasNext: false, hasPrev: false });
+    expect(res.body.pagination).toEqual({ page: 1, limit: 50, total: 0, totalPages: 0, hasNext: false, hasPrev: false, nextCursor: null });
   });
 });
 
@@ -175,30 +175,30 @@ describe('GET /api/interactions: pagination', () => {
 
   it('defaults to page 1 and limit 50', async () => {
     const res = await page('');
-    expect(res.body.pagination).toEqual({ page: 1, limit: 50, total: 5, totalPages: 1, hasNext: false, hasPrev: false });
+    expect(res.body.pagination).toEqual({ page: 1, limit: 50, total: 5, totalPages: 1, hasNext: false, hasPrev: false, nextCursor: null });
   });
 
   it('first page: hasNext, no hasPrev', async () => {
     const res = await page('limit=2&page=1');
-    expect(res.body.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3, hasNext: true, hasPrev: false });
+    expect(res.body.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3, hasNext: true, hasPrev: false, nextCursor: expect.any(String) });
     expect(idsOf(res)).toEqual([pageRows[0].id, pageRows[1].id]);
   });
 
   it('middle page: hasNext and hasPrev', async () => {
     const res = await page('limit=2&page=2');
-    expect(res.body.pagination).toEqual({ page: 2, limit: 2, total: 5, totalPages: 3, hasNext: true, hasPrev: true });
+    expect(res.body.pagination).toEqual({ page: 2, limit: 2, total: 5, totalPages: 3, hasNext: true, hasPrev: true, nextCursor: expect.any(String) });
     expect(idsOf(res)).toEqual([pageRows[2].id, pageRows[3].id]);
   });
 
   it('last (partial) page: hasPrev, no hasNext', async () => {
     const res = await page('limit=2&page=3');
-    expect(res.body.pagination).toEqual({ page: 3, limit: 2, total: 5, totalPages: 3, hasNext: false, hasPrev: true });
+    expect(res.body.pagination).toEqual({ page: 3, limit: 2, total: 5, totalPages: 3, hasNext: false, hasPrev: true, nextCursor: null });
     expect(idsOf(res)).toEqual([pageRows[4].id]);
   });
 
   it('a full last page has no hasNext', async () => {
     const res = await page('limit=5&page=1');
-    expect(res.body.pagination).toEqual({ page: 1, limit: 5, total: 5, totalPages: 1, hasNext: false, hasPrev: false });
+    expect(res.body.pagination).toEqual({ page: 1, limit: 5, total: 5, totalPages: 1, hasNext: false, hasPrev: false, nextCursor: null });
     expect(res.body.data).toHaveLength(5);
   });
 
@@ -206,7 +206,7 @@ describe('GET /api/interactions: pagination', () => {
     const res = await page('limit=2&page=4');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);
-    expect(res.body.pagination).toEqual({ page: 4, limit: 2, total: 5, totalPages: 3, hasNext: false, hasPrev: true });
+    expect(res.body.pagination).toEqual({ page: 4, limit: 2, total: 5, totalPages: 3, hasNext: false, hasPrev: true, nextCursor: null });
   });
 
   it('takes a limit above 100 as 100', async () => {

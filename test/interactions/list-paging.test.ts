@@ -28,6 +28,7 @@ it('returns a deep page in newest-first order (deferred join keeps the order)', 
     totalPages: 4,
     hasNext: true,
     hasPrev: true,
+    nextCursor: expect.any(String),
   });
 });
 

@@ -54,7 +54,7 @@ async function plainCount(filter: InteractionFilter): Promise<number> {
 async function expectExactTotals(stage: string) {
   for (const filter of FILTERS) {
     const expected = await plainCount(filter);
-    expect({ stage, filter, total: await countInteractions(t.database.db, filter) }).toEqual({ stage, filter, total: expected });
+    expect({ stage, filter, total: await countInteractions(t.database.db, { filter }) }).toEqual({ stage, filter, total: expected });
   }
 }
 
@@ -87,9 +87,9 @@ it('serves pagination.total of the REST list and GraphQL with the same exact val
 it('reads the daily counts instead of counting every matching row', async () => {
   await refreshTimeline(t.database.db);
   // The first count after a refresh learns the new covered_through (and may count twice); the next is one statement.
-  await countInteractions(t.database.db, { action: 'UPDATE' });
+  await countInteractions(t.database.db, { filter: { action: 'UPDATE' } });
   t.queries.length = 0;
-  await countInteractions(t.database.db, { action: 'UPDATE' });
+  await countInteractions(t.database.db, { filter: { action: 'UPDATE' } });
   const statements = t.queries.filter((sql) => /count\(\*\)|interaction_daily_counts/.test(sql));
   expect(statements).toHaveLength(1);
   expect(statements[0]).toContain('interaction_daily_counts');

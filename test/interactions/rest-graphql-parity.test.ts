@@ -88,7 +88,7 @@ const rest = (path: string) => api(t.app, t.keys.read).get(path);
 it('the unfiltered list is the same data, in the same order, with the same pagination', async () => {
   const [r, g] = await Promise.all([
     rest('/api/interactions'),
-    gql(`{ interactions { items { ${FIELDS} } pagination { page limit total totalPages hasNext hasPrev } } }`),
+    gql(`{ interactions { items { ${FIELDS} } pagination { page limit total totalPages hasNext hasPrev nextCursor } } }`),
   ]);
   expect(r.status).toBe(200);
   expect(g.body.errors).toBeUndefined();
@@ -103,7 +103,7 @@ it('a filtered, paged list is the same data', async () => {
     rest(`/api/interactions?uowId=${uowId}&resourceType=order&startDate=2000-01-01&endDate=2999-12-31&limit=1&page=2`),
     gql(
       `query($filter: InteractionFilterInput) { interactions(filter: $filter, limit: 1, page: 2) {
-        items { ${FIELDS} } pagination { page limit total totalPages hasNext hasPrev } } }`,
+        items { ${FIELDS} } pagination { page limit total totalPages hasNext hasPrev nextCursor } } }`,
       { filter },
     ),
   ]);

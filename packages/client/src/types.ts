@@ -80,11 +80,14 @@ export interface InteractionFilter {
   endDate?: string;
   page?: number;
   limit?: number;
+  /** A `pagination.nextCursor`: the page after it (send the same filters; not with `page`). */
+  cursor?: string;
 }
 
 export interface InteractionPage {
   data: InteractionListItem[];
-  pagination: Pagination;
+  /** `nextCursor` continues after this page's last item; null on the last page. */
+  pagination: Pagination & { nextCursor: string | null };
 }
 
 export interface Trace {
