@@ -133,9 +133,15 @@ export async function prepareInteraction(
  * or none) and returns the stored rows in input order (RETURNING order is not promised; rows are matched by id).
  * Only what the database makes comes back (interaction number, created date): the rest is what was sent, which
  * spares parsing a thousand rows of JSON per batch. (A JSON value comes back as sent, not in jsonb's key order.)
- * An id that already exists is not written again: that row is read back and returned instead (idempotent retries).
+ * With `idsMayExist` (idempotent requests, whose ids were fixed by an earlier claim), an id that already exists is
+ * not written again: that row is read back and returned instead. Without it (fresh UUID v7 ids) the insert skips
+ * `ON CONFLICT`, whose speculative insertion into the primary key costs every row of a batch.
  */
-export async function insertInteractions(sql: SqlExecutor, rows: readonly PreparedInteraction[]): Promise<InteractionRecord[]> {
+export async function insertInteractions(
+  sql: SqlExecutor,
+  rows: readonly PreparedInteraction[],
+  { idsMayExist = false }: { idsMayExist?: boolean } = {},
+): Promise<InteractionRecord[]> {
   if (rows.length === 0) return [];
   const column = <K extends keyof PreparedInteraction>(key: K) => rows.map((row) => row[key]);
   const stored = await sql.query<{ id: string; interactionNumber: number; createdDate: Date }>(
@@ -143,7 +149,7 @@ export async function insertInteractions(sql: SqlExecutor, rows: readonly Prepar
        external_reference, external_response, uow_id, user_id, interaction_timestamp)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[], $7::text[],
        $8::jsonb[], $9::uuid[], $10::text[], $11::timestamptz[])
-     ON CONFLICT (id) DO NOTHING
+     ${idsMayExist ? 'ON CONFLICT (id) DO NOTHING' : ''}
      RETURNING id, interaction_number AS "interactionNumber", created_date AS "createdDate"`,
     [
       column('id'),
@@ -249,7 +255,7 @@ async function writeIdempotently(
   const claim = await claimIdempotencyKey(db, { apiKeyId, key, hash: requestHash(body), count });
   try {
     const prepared = await prepare(claim.ids);
-    return await insertInteractions(db.sql, prepared).catch((error) => {
+    return await insertInteractions(db.sql, prepared, { idsMayExist: true }).catch((error) => {
       throw dataErrorToAppError(error) ?? error;
     });
   } catch (error) {
