@@ -42,7 +42,7 @@ export function startTimelineRefresher(
   let lastRefresh = Date.now() - intervalMs;
 
   /** The reason to refresh now, or null. A failed tail measure counts as no reason (the next check retries). */
-  const due = (): Promise<TimelineRefreshReason | null> | TimelineRefreshReason => {
+  const due = (): Promise<TimelineRefreshReason | null> | TimelineRefreshReason | null => {
     if (intervalMs > 0 && Date.now() - lastRefresh >= intervalMs) return 'interval';
     if (rowThreshold <= 0) return null;
     return timelineTail(db).then(

@@ -434,7 +434,9 @@ async function runRefresh(db: Database, wait: boolean, full: boolean): Promise<T
  * a bulk load that nobody else writes to meanwhile (the benchmark's data set). Returns the new covered_through.
  */
 export async function rebuildTimelineWithin(tx: SqlExecutor): Promise<number> {
-  const [{ max }] = await tx.query<{ max: number }>('SELECT coalesce(max(interaction_number), 0) AS max FROM interactions');
+  const [{ max }] = await tx.query<{ max: number }>(
+    'SELECT coalesce(max(interaction_number), 0) AS max FROM interactions',
+  );
   await tx.exec('DELETE FROM interaction_daily_counts');
   await tx.query(ROLLUP_ADD, [0, max]);
   await tx.query('UPDATE timeline_refresh_state SET covered_through = $1, refreshed_at = now() WHERE id = 1', [max]);

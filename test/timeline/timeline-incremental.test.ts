@@ -54,7 +54,9 @@ async function coveredThrough(db: Database): Promise<number> {
 }
 
 async function maxNumber(db: Database): Promise<number> {
-  const [row] = await db.sql.query<{ max: number }>('SELECT coalesce(max(interaction_number), 0) AS max FROM interactions');
+  const [row] = await db.sql.query<{ max: number }>(
+    'SELECT coalesce(max(interaction_number), 0) AS max FROM interactions',
+  );
   return Number(row.max);
 }
 
@@ -63,7 +65,12 @@ function round(n: number, seed: number): InteractionRowSpec[] {
   const resourceTypes = ['ORDER', 'PAYMENT', 'INVOICE'];
   const actions = ['CREATE', 'UPDATE'];
   const origins = ['API', 'WEBAPP', 'MOBILE'];
-  const days = ['2024-03-09T23:59:59.999Z', '2024-03-10T00:00:00.000Z', '2024-06-01T12:00:00.000Z', new Date().toISOString()];
+  const days = [
+    '2024-03-09T23:59:59.999Z',
+    '2024-03-10T00:00:00.000Z',
+    '2024-06-01T12:00:00.000Z',
+    new Date().toISOString(),
+  ];
   return Array.from({ length: n }, (_, i) => ({
     createdDate: days[(i + seed) % days.length],
     resourceType: resourceTypes[(i * 7 + seed) % resourceTypes.length],
@@ -80,8 +87,11 @@ describe('incremental refresh', () => {
     expect(res.status).toBe(200);
   };
   const timeline = async (query: string) =>
-    (await api(t.app, t.keys.read).get(`/api/interactions/timeline?startDate=2024-03-09&endDate=2024-03-10&granularity=day${query}`))
-      .body.data.map((entry: { count: number }) => entry.count) as number[];
+    (
+      await api(t.app, t.keys.read).get(
+        `/api/interactions/timeline?startDate=2024-03-09&endDate=2024-03-10&granularity=day${query}`,
+      )
+    ).body.data.map((entry: { count: number }) => entry.count) as number[];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -103,7 +113,12 @@ describe('incremental refresh', () => {
   });
 
   it('keeps the same counts whether rows are in the table or in the live tail', async () => {
-    const filters = ['', '&resourceType=PAYMENT', '&action=UPDATE&origin=API', '&resourceType=ORDER&action=CREATE&origin=MOBILE'];
+    const filters = [
+      '',
+      '&resourceType=PAYMENT',
+      '&action=UPDATE&origin=API',
+      '&resourceType=ORDER&action=CREATE&origin=MOBILE',
+    ];
     await refresh();
     const covered = await Promise.all(filters.map(timeline));
     await insertInteractionsAt(db(), round(9, 5));
@@ -131,7 +146,9 @@ describe('incremental refresh', () => {
 
   it('rebuilds from every row with full, after rows the table covers were deleted', async () => {
     await refresh();
-    await db().sql.query(`DELETE FROM interactions WHERE interaction_number IN (SELECT min(interaction_number) FROM interactions)`);
+    await db().sql.query(
+      `DELETE FROM interactions WHERE interaction_number IN (SELECT min(interaction_number) FROM interactions)`,
+    );
     const covered = await coveredThrough(db());
     // Append-only by design: an incremental refresh does not see the delete.
     expect(await tableRows(db())).not.toEqual(await recount(db(), covered));
@@ -198,7 +215,10 @@ describe('the migration from the materialized view', () => {
   it('carries the view rows over, keeps covered_through, and the next refresh adds the tail', async () => {
     const files = readMigrations();
     const db = test.db;
-    await migrate(db, files.filter((file) => file.name < MIGRATION));
+    await migrate(
+      db,
+      files.filter((file) => file.name < MIGRATION),
+    );
     await insertInteractionsAt(db, round(12, 0));
     // The previous version's refresh: record covered_through, then refresh the view that reads it.
     await db.sql.exec(
@@ -210,7 +230,9 @@ describe('the migration from the materialized view', () => {
     expect(viewRows.length).toBeGreaterThan(0);
     await insertInteractionsAt(db, round(7, 2));
 
-    expect((await migrate(db, files)).applied).toEqual(files.filter((file) => file.name >= MIGRATION).map((f) => f.name));
+    expect((await migrate(db, files)).applied).toEqual(
+      files.filter((file) => file.name >= MIGRATION).map((f) => f.name),
+    );
     const [{ kind }] = await db.sql.query<{ kind: string }>(
       `SELECT relkind AS kind FROM pg_class WHERE relname = 'interaction_daily_counts'`,
     );
