@@ -416,7 +416,8 @@ async function runRefresh(db: Database, wait: boolean, full: boolean): Promise<T
       await tx.exec('DELETE FROM interaction_daily_counts');
       from = 0;
     }
-    // Another instance may have sealed later than this one and refreshed in between: never move back.
+    // Another instance may have sealed later than this one and refreshed in between: never move back (nothing to
+    // add then). A full rebuild recounts (0, sealed], which may end below the old covered_through after deletes.
     const through = Math.max(from, sealed);
     if (through > from) await tx.query(ROLLUP_ADD, [from, through]);
     const durationMs = Math.round(performance.now() - started);
