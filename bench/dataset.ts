@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../src/db/database';
+import { rebuildTimelineWithin } from '../src/timeline/timeline.service';
 
 /** Shape of the generated data set (defaults follow issue 5). */
 export interface DatasetOptions {
@@ -37,9 +38,9 @@ export function benchMnemonic(prefix: string, i: number): string {
  * Loads the data set with set-based SQL only: lookups, then every interaction from one INSERT … SELECT over
  * generate_series (units of work of 1..maxFanOut rows each, spread over `days`). Secondary indexes are dropped
  * for the load and rebuilt afterwards (faster than maintaining them row by row), FK triggers are skipped for
- * the load's transaction (the ids come from the lookup tables themselves), then everything is ANALYZEd and any
- * materialized view refreshed. Run it inside one transaction (the SET LOCALs hold for it). Returns the seconds
- * each phase took.
+ * the load's transaction (the ids come from the lookup tables themselves), then everything is ANALYZEd and the
+ * timeline's daily counts are rebuilt (as the service's first refresh would). Run it inside one transaction (the
+ * SET LOCALs hold for it). Returns the seconds each phase took.
  */
 export async function loadDataset(sql: SqlExecutor, options: DatasetOptions): Promise<Record<string, number>> {
   const timings: Record<string, number> = {};
@@ -113,11 +114,10 @@ export async function loadDataset(sql: SqlExecutor, options: DatasetOptions): Pr
   });
   await phase('analyze', async () => {
     await sql.exec('ANALYZE');
-    const views = await sql.query<{ name: string }>(
-      `SELECT matviewname AS name FROM pg_matviews WHERE schemaname = current_schema()`,
-    );
-    for (const { name } of views) await sql.exec(`REFRESH MATERIALIZED VIEW "${name}"`);
-    if (views.length) await sql.exec('ANALYZE');
+  });
+  await phase('timeline', async () => {
+    await rebuildTimelineWithin(sql);
+    await sql.exec('ANALYZE interaction_daily_counts');
   });
   return timings;
 }

@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
+import { refreshTimeline } from '../src/timeline/timeline.service';
 import { singleRowBaseline, unnestBaseline, type BaselineResult } from './baselines';
 import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
 import { comparePrismaAndRaw, type PrismaComparison } from './prisma';
@@ -456,8 +457,12 @@ async function main() {
     `WITH gone AS (DELETE FROM interactions WHERE user_id = ANY($1::text[]) RETURNING 1) SELECT count(*) AS removed FROM gone`,
     [markers],
   );
+  // The service's refresher may have rolled some of them into the timeline's daily counts (append-only by
+  // design): rebuild those from what is left, or the next --keep run would count the deleted rows.
+  await refreshTimeline(db, { full: true });
   // The deletes leave dead rows and pages not all-visible: vacuum so the next --keep run starts as this one did.
   await db.sql.exec('VACUUM ANALYZE interactions');
+  await db.sql.exec('VACUUM ANALYZE interaction_daily_counts');
   await db.close();
 
   const peakRss = Math.max(0, ...Object.values(results).map((r) => r.peakRssMb ?? 0), serverInfo.vmHwmMb ?? 0);

@@ -1,13 +1,15 @@
 /**
  * Timeline benchmark on PostgreSQL: loads BENCH_ROWS interactions (default 1,000,000) spread over 180 days
- * into its own database, refreshes the view, then times `GET /api/interactions/timeline?days=90` over HTTP
- * through the real app. Prints one JSON document.
+ * into its own database, rolls them into the daily counts, then times `GET /api/interactions/timeline?days=90`
+ * over HTTP through the real app, with and without a live tail, and the refreshes themselves (incremental over
+ * the tail, full rebuild). Prints one JSON document.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres node -r ts-node/register/transpile-only bench/timeline.ts
  *
  * Env: BENCH_DATABASE (default bench_timeline; dropped and re-created unless it already holds BENCH_ROWS rows
  * and BENCH_FRESH is unset), BENCH_ROWS, BENCH_REQUESTS (default 1000 per scenario), BENCH_TAIL_ROWS (rows
- * written after the refresh for the live-tail scenario, default 10,000).
+ * written after the refresh for the live-tail scenarios, default 10,000; the first scenario stops at the
+ * default TIMELINE_REFRESH_ROWS, the most a running service lets the tail grow).
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
@@ -161,13 +163,19 @@ async function main() {
 
   const { db, loaded } = await prepareDatabase(adminUrl, name, rows);
   const loadMs = loaded ? await load(db, rows) : null;
+  // The first refresh after a load rolls every row up (from covered_through 0); on a reused database it adds nothing.
   const refresh = await refreshTimeline(db);
   const [{ viewRows }] = await db.sql.query<{ viewRows: number }>(
     'SELECT count(*) AS "viewRows" FROM interaction_daily_counts',
   );
   const [{ total }] = await db.sql.query<{ total: number }>('SELECT count(*) AS total FROM interactions');
 
-  const config = loadConfig({ DATABASE_URL: withDatabase(adminUrl, name), TIMELINE_REFRESH_SECONDS: '0' });
+  const config = loadConfig({
+    DATABASE_URL: withDatabase(adminUrl, name),
+    TIMELINE_REFRESH_SECONDS: '0',
+    TIMELINE_REFRESH_ROWS: '0',
+  });
+  const thresholdRows = Math.min(loadConfig({}).timelineRefreshRows, tailRows);
   // Request logs go to /dev/null: their cost stays in the figures, their lines stay out of the JSON report.
   const app = await buildApp({ db, config, logger: createLogger({ destination: pino.destination('/dev/null') }) });
   const server = app.listen(0);
@@ -187,18 +195,38 @@ async function main() {
   // The floor every authenticated route pays (API key check, GraphQL execution, one small query).
   const floor = await measure(baseUrl, key, '/api/actions', requests);
   scenarios.push({ ...floor, counted: undefined, note: 'authenticated-route floor, not timeline work' });
-  // Rows written since the last refresh are counted live: time days=90 with such a tail.
-  await db.sql.query(
-    `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, uow_id)
-     SELECT gen_random_uuid(), 'tail-' || g, (SELECT id FROM resource_types ORDER BY mnemonic LIMIT 1),
-            (SELECT id FROM actions ORDER BY mnemonic LIMIT 1), (SELECT id FROM origins ORDER BY mnemonic LIMIT 1), gen_random_uuid()
-       FROM generate_series(1, $1::int) AS g`,
-    [tailRows],
-  );
-  const tail = await measure(baseUrl, key, '/api/interactions/timeline?days=90', requests);
+  // Rows written since the last refresh are counted live: time days=90 with such a tail, first as long as the
+  // row threshold of a running service lets it grow, then BENCH_TAIL_ROWS.
+  const writeTail = (from: number, to: number) =>
+    db.sql.query(
+      `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, uow_id)
+       SELECT gen_random_uuid(), 'tail-' || g, (SELECT id FROM resource_types ORDER BY mnemonic LIMIT 1),
+              (SELECT id FROM actions ORDER BY mnemonic LIMIT 1), (SELECT id FROM origins ORDER BY mnemonic LIMIT 1), gen_random_uuid()
+         FROM generate_series($1::int, $2::int) AS g`,
+      [from, to],
+    );
+  const days90 = '/api/interactions/timeline?days=90';
+  if (thresholdRows > 0 && thresholdRows < tailRows) {
+    await writeTail(1, thresholdRows);
+    const atThreshold = await measure(baseUrl, key, days90, requests);
+    scenarios.push({
+      ...atThreshold,
+      note: `${thresholdRows} rows written after the last refresh (TIMELINE_REFRESH_ROWS default)`,
+    });
+    await writeTail(thresholdRows + 1, tailRows);
+  } else {
+    await writeTail(1, tailRows);
+  }
+  const tail = await measure(baseUrl, key, days90, requests);
   scenarios.push({ ...tail, note: `${tailRows} rows written after the last refresh` });
-  // Leave the database as loaded: drop the tail so a re-run measures the same data.
+  // An incremental refresh costs the tail, not the table.
+  const incremental = await refreshTimeline(db);
+  const afterIncremental = await measure(baseUrl, key, days90, requests);
+  scenarios.push({ ...afterIncremental, note: `after the incremental refresh of the ${tailRows}-row tail` });
+  // Leave the database as loaded: drop the tail and rebuild the counts without it (the full path, timed).
   await db.sql.query(`DELETE FROM interactions WHERE resource_id LIKE 'tail-%'`);
+  const full = await refreshTimeline(db, { full: true });
+  await db.sql.exec('VACUUM ANALYZE interaction_daily_counts');
 
   server.close();
   await db.close();
@@ -210,6 +238,9 @@ async function main() {
     spreadDays: DAYS,
     loadMs,
     refreshMs: refresh?.durationMs ?? null,
+    refreshRolledUp: refresh?.rolledUp ?? null,
+    incrementalRefresh: { rows: incremental?.rolledUp ?? null, ms: incremental?.durationMs ?? null },
+    fullRefreshMs: full?.durationMs ?? null,
     viewRows,
     scenarios,
     target: 'days=90 p50 < 10 ms',

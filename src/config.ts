@@ -37,8 +37,13 @@ export interface Config {
   rateLimitPerMinute: number;
   /** `LOG_LEVEL` (pino): default info. */
   logLevel: string;
-  /** Seconds between refreshes of the timeline view; `TIMELINE_REFRESH_SECONDS`, default 300, 0 disables. */
+  /** Seconds between refreshes of the timeline's daily counts; `TIMELINE_REFRESH_SECONDS`, default 60, 0 disables. */
   timelineRefreshSeconds: number;
+  /**
+   * Refresh the timeline's daily counts once this many interactions were written since the last refresh (checked
+   * every second); `TIMELINE_REFRESH_ROWS`, default 5000, 0 disables.
+   */
+  timelineRefreshRows: number;
   /** Longest a single create waits to share one multi-row insert with concurrent ones (ms); `COALESCE_WINDOW_MS`, default 2. */
   coalesceWindowMs: number;
   /** Most single creates written by one insert; `COALESCE_MAX_BATCH`, default 200 (1 turns coalescing off). */
@@ -90,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlMaxFields: intFrom(env, 'GRAPHQL_MAX_FIELDS', 500, 10, 100000),
     rateLimitPerMinute: intFrom(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 10_000_000),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
-    timelineRefreshSeconds: intFrom(env, 'TIMELINE_REFRESH_SECONDS', 300, 0, 86400),
+    timelineRefreshSeconds: intFrom(env, 'TIMELINE_REFRESH_SECONDS', 60, 0, 86400),
+    timelineRefreshRows: intFrom(env, 'TIMELINE_REFRESH_ROWS', 5000, 0, 100_000_000),
     coalesceWindowMs: intFrom(env, 'COALESCE_WINDOW_MS', 2, 0, 1000),
     coalesceMaxBatch: intFrom(env, 'COALESCE_MAX_BATCH', 200, 1, 1000),
   };

@@ -25,7 +25,7 @@ export function createMetrics(db: Database) {
   });
   const timelineRefreshDuration = new Histogram({
     name: 'timeline_refresh_duration_seconds',
-    help: 'Duration of materialized timeline view refreshes',
+    help: 'Duration of timeline daily-count refreshes (incremental unless full)',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120],
     registers: [registry],
   });

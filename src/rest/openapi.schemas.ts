@@ -223,7 +223,7 @@ export const COMPONENT_SCHEMAS = {
     granularity: { enum: ['15min', 'hour', '6hour', 'day'] },
     startDate: dateTime,
     endDate: dateTime,
-    refreshedAt: nullable('string', { format: 'date-time', description: 'Last refresh of the daily view.' }),
+    refreshedAt: nullable('string', { format: 'date-time', description: 'Last refresh of the daily counts.' }),
     data: { type: 'array', items: object({ bucket: dateTime, count: { type: 'integer', minimum: 0 } }) },
   }),
   TimelineRefresh: object({ refreshedAt: dateTime, durationMs: { type: 'integer', minimum: 0 } }),

@@ -1,11 +1,23 @@
 import type { Database } from '../db/database';
-import { refreshTimeline, type TimelineRefresh } from './timeline.service';
+import { refreshTimeline, timelineTail, type TimelineRefresh } from './timeline.service';
+
+/** Why the refresher refreshed: its interval elapsed, or the live tail reached `rowThreshold`. */
+export type TimelineRefreshReason = 'interval' | 'rows';
 
 export interface StartTimelineRefresherOptions {
-  /** Seconds between refreshes (> 0). The first refresh runs at once. */
+  /** Seconds between refreshes (0: none on a timer). When > 0 the first refresh runs at once. */
   intervalSeconds: number;
-  /** Reports each outcome (logging); errors never stop the timer. */
-  onRefresh?: (outcome: { result: TimelineRefresh | null } | { error: unknown }) => void;
+  /**
+   * Refresh as soon as this many interaction numbers were handed out since the last refresh (0: never for that
+   * reason). Keeps the live tail every day-granularity read counts small under a steady write load.
+   */
+  rowThreshold?: number;
+  /** How often the tail is measured when `rowThreshold` > 0, in milliseconds (default 1000). */
+  checkMs?: number;
+  /** Reports each outcome (logging); errors never stop the refresher. */
+  onRefresh?: (
+    outcome: ({ result: TimelineRefresh | null } | { error: unknown }) & { reason: TimelineRefreshReason },
+  ) => void;
 }
 
 /** A running refresher; `stop()` cancels the timer and waits for a refresh in progress. */
@@ -14,27 +26,56 @@ export interface TimelineRefresher {
 }
 
 /**
- * Refreshes the timeline view every `intervalSeconds`. A tick never waits for a refresh running elsewhere (in
- * this process or another instance): it skips, and the next tick tries again.
+ * Refreshes the timeline's daily counts every `intervalSeconds`, and whenever the live tail reaches
+ * `rowThreshold` rows (measured every `checkMs`). A refresh never waits for one running elsewhere (in this
+ * process or another instance): it skips, and the next check tries again.
  */
 export function startTimelineRefresher(
   db: Database,
-  { intervalSeconds, onRefresh = () => undefined }: StartTimelineRefresherOptions,
+  { intervalSeconds, rowThreshold = 0, checkMs = 1000, onRefresh = () => undefined }: StartTimelineRefresherOptions,
 ): TimelineRefresher {
+  const intervalMs = intervalSeconds * 1000;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> = Promise.resolve();
   let stopped = false;
+  // The first check refreshes at once when there is an interval (as if the last refresh were an interval ago).
+  let lastRefresh = Date.now() - intervalMs;
 
-  const tick = () => {
-    current = refreshTimeline(db, { wait: false })
-      .then((result) => onRefresh({ result }))
-      .catch((error: unknown) => onRefresh({ error }))
-      .finally(() => {
-        // Scheduling after the end (not setInterval) keeps a slow refresh from stacking up ticks.
-        if (!stopped) timer = setTimeout(tick, intervalSeconds * 1000).unref();
-      });
+  /** The reason to refresh now, or null. A failed tail measure counts as no reason (the next check retries). */
+  const due = (): Promise<TimelineRefreshReason | null> | TimelineRefreshReason | null => {
+    if (intervalMs > 0 && Date.now() - lastRefresh >= intervalMs) return 'interval';
+    if (rowThreshold <= 0) return null;
+    return timelineTail(db).then(
+      (tail) => (tail >= rowThreshold && !stopped ? 'rows' : null),
+      () => null,
+    );
   };
-  tick();
+
+  const schedule = () => {
+    if (stopped) return;
+    const untilInterval = intervalMs > 0 ? Math.max(0, lastRefresh + intervalMs - Date.now()) : Infinity;
+    const delay = rowThreshold > 0 ? Math.min(checkMs, untilInterval) : untilInterval;
+    // Scheduling after the end (not setInterval) keeps a slow refresh from stacking up checks.
+    if (Number.isFinite(delay)) timer = setTimeout(check, delay).unref();
+  };
+
+  const refresh = async (reason: TimelineRefreshReason | null) => {
+    if (!reason) return;
+    // A refresh for either reason restarts the interval: the counts are as fresh as the timer would make them.
+    lastRefresh = Date.now();
+    await refreshTimeline(db, { wait: false })
+      .then((result) => onRefresh({ result, reason }))
+      .catch((error: unknown) => onRefresh({ error, reason }));
+  };
+
+  const check = () => {
+    // The interval is decided at once (so the first refresh has started when start returns); the tail needs a query.
+    const reason = due();
+    current = (typeof reason === 'string' || reason === null ? refresh(reason) : reason.then(refresh))
+      .catch(() => undefined)
+      .finally(schedule);
+  };
+  check();
 
   return {
     async stop() {

@@ -46,7 +46,8 @@ export class TimelineResolver {
 
   @Authorized('admin')
   @Mutation(() => TimelineRefresh, {
-    description: 'Refreshes the timeline view now (concurrently: readers are not blocked).',
+    description:
+      'Brings the timeline daily counts up to date now (adds what was written since the last refresh; readers are not blocked).',
   })
   async refreshTimeline(@Ctx() { db, metrics }: GraphQLContext): Promise<RefreshResult> {
     const result = await refreshTimeline(db, { wait: true });

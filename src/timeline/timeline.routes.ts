@@ -76,7 +76,7 @@ export const timelineRoutes: RestRoute[] = [
   {
     method: 'post',
     path: '/api/interactions/timeline/refresh',
-    summary: 'Refresh the timeline view now',
+    summary: 'Refresh the timeline daily counts now',
     operation: 'mutation RestRefreshTimeline { refreshTimeline { refreshedAt durationMs } }',
     present: (data: { refreshTimeline: GraphQLTimelineRefresh }) => ({
       refreshedAt: data.refreshTimeline.refreshedAt,

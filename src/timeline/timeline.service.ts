@@ -59,7 +59,7 @@ export interface Timeline {
   startDate: Date;
   /** End of the last bucket (exclusive). */
   endDate: Date;
-  /** When the materialized view was last refreshed; null before the first refresh. */
+  /** When the daily counts were last refreshed; null before the first refresh. */
   refreshedAt: Date | null;
   data: TimelineBucket[];
 }
@@ -167,7 +167,7 @@ function normalizeFilter(filter: TimelineFilter): TimelineFilter {
   };
 }
 
-/** Stands for "any" in the view's lookup columns (CUBE rows that do not group by that lookup). */
+/** Stands for "any" in the table's lookup columns (CUBE rows that do not group by that lookup). */
 export const ANY_LOOKUP = '00000000-0000-0000-0000-000000000000';
 
 const FILTER_COLUMNS = [
@@ -177,15 +177,15 @@ const FILTER_COLUMNS = [
 ] as const;
 
 /**
- * Lookup filters as SQL; values become parameters. On interactions an absent filter adds nothing; on the view
+ * Lookup filters as SQL; values become parameters. On interactions an absent filter adds nothing; on the table
  * it selects the "any" rows, so every combination is one row per day. An unknown mnemonic matches nothing.
  */
-function filterClauses(filter: TimelineFilter, params: unknown[], on: 'interactions' | 'view'): string {
+function filterClauses(filter: TimelineFilter, params: unknown[], on: 'interactions' | 'table'): string {
   const clauses: string[] = [];
   for (const { key, column, table } of FILTER_COLUMNS) {
     const value = filter[key];
     if (value == null) {
-      if (on === 'view') clauses.push(`AND ${column} = '${ANY_LOOKUP}'`);
+      if (on === 'table') clauses.push(`AND ${column} = '${ANY_LOOKUP}'`);
       continue;
     }
     params.push(value);
@@ -210,17 +210,17 @@ const coveredThroughSeen = new WeakMap<Database, number>();
 const STATE_ROW = `SELECT 'state' AS kind, NULL::timestamptz AS bucket, covered_through AS count, refreshed_at AS "refreshedAt"
   FROM timeline_refresh_state WHERE id = 1`;
 
-/** Day buckets: the view for interactions it covers, plus the live tail after its covered_through, one snapshot. */
+/** Day buckets: the daily counts table for the interactions it covers, plus the live tail after its covered_through, one snapshot. */
 async function countDays(db: Database, plan: TimelinePlan, coveredThrough: number): Promise<CountRow[]> {
   const params: unknown[] = [new Date(plan.start), new Date(plan.end), coveredThrough];
-  const viewFilters = filterClauses(plan.filter, params, 'view');
+  const tableFilters = filterClauses(plan.filter, params, 'table');
   const liveFilters = filterClauses(plan.filter, params, 'interactions');
   return db.sql.query<CountRow>(
     `${STATE_ROW}
      UNION ALL
      SELECT 'count', (day::timestamp AT TIME ZONE 'UTC'), count, NULL
        FROM interaction_daily_counts
-      WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date ${viewFilters}
+      WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND day < ($2::timestamptz AT TIME ZONE 'UTC')::date ${tableFilters}
      UNION ALL
      SELECT 'count', date_trunc('day', created_date AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', count(*), NULL
        FROM interactions
@@ -278,7 +278,7 @@ function stateOf(rows: CountRow[]): CountRow {
 
 /**
  * Interaction counts per bucket over a range, by creation time (`created_date`), every bucket present and
- * zero-filled, exact up to now: day buckets come from the materialized view plus a live count of what it does
+ * zero-filled, exact up to now: day buckets come from the daily counts table plus a live count of what it does
  * not cover yet; sub-day buckets are counted live.
  */
 export async function getTimeline(db: Database, options: GetTimelineOptions): Promise<Timeline> {
@@ -309,31 +309,43 @@ const SEAL_LOCK_TIMEOUT = '5s';
 
 export interface RefreshTimelineOptions {
   /**
-   * `true` (an explicit request): wait for a refresh running elsewhere, then refresh. `false` (the interval
-   * timer): skip when another refresh runs, and return null.
+   * `true` (an explicit request): wait for a refresh running elsewhere, then refresh. `false` (the refresher):
+   * skip when another refresh runs, and return null.
    */
   wait?: boolean;
+  /**
+   * Rebuild the table from every interaction instead of adding the new ones: a repair after rows covered by the
+   * table were deleted or numbered by hand below `covered_through` (interactions are otherwise append-only, and
+   * nothing in the service does it). Costs one pass over `interactions`; readers are not blocked meanwhile.
+   */
+  full?: boolean;
 }
 
 export interface TimelineRefresh {
   refreshedAt: Date;
   durationMs: number;
+  /** `covered_through` after the refresh: the table counts every interaction numbered up to it. */
+  coveredThrough: number;
+  /** Interaction numbers the refresh rolled into the table (its range, gaps included). */
+  rolledUp: number;
 }
 
 /** Refreshes running in this process, per database: one at a time, whoever asks. */
 const refreshing = new WeakMap<Database, Promise<unknown>>();
 
 /**
- * Refreshes the materialized view concurrently (readers keep reading), never two at once: an in-process queue
- * plus a PostgreSQL advisory lock across instances. Returns null when `wait` is false and a refresh was running.
+ * Brings the daily counts up to date: adds the interactions numbered after `covered_through` (or, with `full`,
+ * rebuilds from all of them) and moves `covered_through`, while readers keep reading. Never two at once: an
+ * in-process queue plus a PostgreSQL advisory lock across instances. Returns null when `wait` is false and a
+ * refresh was running.
  */
 export async function refreshTimeline(
   db: Database,
-  { wait = true }: RefreshTimelineOptions = {},
+  { wait = true, full = false }: RefreshTimelineOptions = {},
 ): Promise<TimelineRefresh | null> {
   const running = refreshing.get(db);
   if (running && !wait) return null;
-  const next = (running ?? Promise.resolve()).catch(() => undefined).then(() => runRefresh(db, wait));
+  const next = (running ?? Promise.resolve()).catch(() => undefined).then(() => runRefresh(db, wait, full));
   refreshing.set(db, next);
   try {
     return await next;
@@ -353,7 +365,23 @@ async function takeLock(tx: SqlExecutor, wait: boolean): Promise<boolean> {
   return locked;
 }
 
-async function runRefresh(db: Database, wait: boolean): Promise<TimelineRefresh | null> {
+/**
+ * Counts of the interactions numbered in ($1, $2], grouped like the table (UTC day × CUBE of the three lookups,
+ * "any" as the all-zero UUID). The unique index on interaction_number serves the range.
+ */
+const ROLLUP_SELECT = `SELECT (created_date AT TIME ZONE 'UTC')::date,
+         COALESCE(resource_type_id, '${ANY_LOOKUP}'), COALESCE(action_id, '${ANY_LOOKUP}'), COALESCE(origin_id, '${ANY_LOOKUP}'),
+         count(*)
+    FROM interactions
+   WHERE interaction_number > $1 AND interaction_number <= $2
+   GROUP BY (created_date AT TIME ZONE 'UTC')::date, CUBE (resource_type_id, action_id, origin_id)`;
+
+/** Adds the counts of the interactions numbered in ($1, $2] to the table (a new day or combination is a new row). */
+const ROLLUP_ADD = `INSERT INTO interaction_daily_counts AS c (day, resource_type_id, action_id, origin_id, count)
+  ${ROLLUP_SELECT}
+  ON CONFLICT (resource_type_id, action_id, origin_id, day) DO UPDATE SET count = c.count + EXCLUDED.count`;
+
+async function runRefresh(db: Database, wait: boolean, full: boolean): Promise<TimelineRefresh | null> {
   const started = performance.now();
   // 1. Seal: wait until no transaction is writing interactions (SHARE conflicts with the inserts' ROW
   //    EXCLUSIVE), then read the highest number. Every number at or below it now belongs to a finished
@@ -366,7 +394,7 @@ async function runRefresh(db: Database, wait: boolean): Promise<TimelineRefresh 
       const [{ max }] = await tx.query<{ max: number }>(
         'SELECT coalesce(max(interaction_number), 0) AS max FROM interactions',
       );
-      return max;
+      return Number(max);
     })
     .catch((error: unknown) => {
       if (isLockTimeout(error))
@@ -374,19 +402,58 @@ async function runRefresh(db: Database, wait: boolean): Promise<TimelineRefresh 
       throw error;
     });
   if (sealed === null) return null;
-  // 2. Record what the view will cover and rebuild it, in one transaction: readers see the old pair
-  //    (view, covered_through) or the new one, never a mix.
+  // 2. Roll up, in one transaction: add the counts of the interactions numbered in (covered_through, sealed]
+  //    and record covered_through = sealed. Readers see the old pair (table, covered_through) or the new one,
+  //    never a mix. A full refresh empties the table and counts (0, sealed] instead; DELETE rather than
+  //    TRUNCATE, whose exclusive lock would block readers for the whole rebuild.
   return db.transaction(async (tx) => {
     if (!(await takeLock(tx, wait))) return null;
-    await tx.query('UPDATE timeline_refresh_state SET covered_through = $1 WHERE id = 1', [sealed]);
-    await tx.query('REFRESH MATERIALIZED VIEW CONCURRENTLY interaction_daily_counts');
+    const [state] = await tx.query<{ coveredThrough: number }>(
+      'SELECT covered_through AS "coveredThrough" FROM timeline_refresh_state WHERE id = 1 FOR UPDATE',
+    );
+    let from = Number(state.coveredThrough);
+    if (full) {
+      await tx.exec('DELETE FROM interaction_daily_counts');
+      from = 0;
+    }
+    // Another instance may have sealed later than this one and refreshed in between: never move back (nothing to
+    // add then). A full rebuild recounts (0, sealed], which may end below the old covered_through after deletes.
+    const through = Math.max(from, sealed);
+    if (through > from) await tx.query(ROLLUP_ADD, [from, through]);
     const durationMs = Math.round(performance.now() - started);
     const [row] = await tx.query<{ refreshedAt: Date }>(
-      `UPDATE timeline_refresh_state SET refreshed_at = now(), duration_ms = $1 WHERE id = 1 RETURNING refreshed_at AS "refreshedAt"`,
-      [durationMs],
+      `UPDATE timeline_refresh_state SET covered_through = $1, refreshed_at = now(), duration_ms = $2 WHERE id = 1
+       RETURNING refreshed_at AS "refreshedAt"`,
+      [through, durationMs],
     );
-    return { refreshedAt: new Date(row.refreshedAt), durationMs };
+    return { refreshedAt: new Date(row.refreshedAt), durationMs, coveredThrough: through, rolledUp: through - from };
   });
+}
+
+/**
+ * Rebuilds the daily counts from every interaction inside the caller's transaction, without the seal: only for
+ * a bulk load that nobody else writes to meanwhile (the benchmark's data set). Returns the new covered_through.
+ */
+export async function rebuildTimelineWithin(tx: SqlExecutor): Promise<number> {
+  const [{ max }] = await tx.query<{ max: number }>(
+    'SELECT coalesce(max(interaction_number), 0) AS max FROM interactions',
+  );
+  await tx.exec('DELETE FROM interaction_daily_counts');
+  await tx.query(ROLLUP_ADD, [0, max]);
+  await tx.query('UPDATE timeline_refresh_state SET covered_through = $1, refreshed_at = now() WHERE id = 1', [max]);
+  return Number(max);
+}
+
+/**
+ * How many interaction numbers were handed out since the last refresh (the live tail readers count, gaps of
+ * rolled-back inserts included): two index reads, cheap enough to ask every second.
+ */
+export async function timelineTail(db: Database): Promise<number> {
+  const [{ tail }] = await db.sql.query<{ tail: number }>(
+    `SELECT coalesce((SELECT max(interaction_number) FROM interactions), 0)
+            - (SELECT covered_through FROM timeline_refresh_state WHERE id = 1) AS tail`,
+  );
+  return Math.max(0, Number(tail));
 }
 
 function isLockTimeout(error: unknown): boolean {

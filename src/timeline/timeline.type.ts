@@ -35,7 +35,7 @@ export class Timeline {
   @Field(() => Date, {
     nullable: true,
     description:
-      'When the materialized view was last refreshed (counts are exact regardless); null before the first refresh.',
+      'When the daily counts were last refreshed (counts are exact regardless); null before the first refresh.',
   })
   refreshedAt!: Date | null;
 
@@ -43,7 +43,7 @@ export class Timeline {
   data!: TimelineBucket[];
 }
 
-@ObjectType({ description: 'A completed refresh of the timeline view.' })
+@ObjectType({ description: 'A completed refresh of the timeline daily counts.' })
 export class TimelineRefresh {
   @Field({ description: 'When the refresh committed.' })
   refreshedAt!: Date;
