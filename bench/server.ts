@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../test/helpers/service';
 
@@ -28,15 +28,19 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `node -r ts-node/register/transpile-only src/main.ts` in `root` (this checkout, or another one to compare
- * versions) with `env`, and waits until /readyz answers.
+ * Starts the service of `root` (this checkout, or another one to compare versions) with `env`, as `npm start` runs
+ * it: `node dist/main.js`, built first when out of date. A checkout without that build (older versions) is run with
+ * `node -r ts-node/register/transpile-only src/main.ts` instead. Waits until /readyz answers.
  */
 export async function startServer(
   env: Record<string, string>,
   root = path.resolve(__dirname, '..'),
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const compiled = existsSync(path.join(root, 'scripts/build-server.js'));
+  if (compiled) execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: root, stdio: 'inherit' });
+  const entry = compiled ? ['dist/main.js'] : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, ...entry], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -30,8 +30,16 @@ export interface RunningService {
   stop(): Promise<number | null>;
 }
 
+let built = false;
+/** Builds dist/ from src/ if it is out of date (a no-op after `npm test`'s pretest), once per test process. */
+function ensureBuilt(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: ROOT, stdio: 'ignore' });
+  built = true;
+}
+
 /**
- * Starts `node -r ts-node/register/transpile-only src/main.ts` with `env` on top of a clean environment (no
+ * Starts `node dist/main.js`, as `npm start` does, with `env` on top of a clean environment (no
  * DATABASE_URL, DATA_DIR, ADMIN_API_KEY or NODE_OPTIONS of the test run), and resolves once it listens. The
  * generous default timeout covers a cold start on a busy 2-core machine.
  */
@@ -39,7 +47,8 @@ export async function startService(env: Record<string, string>, timeoutMs = 180_
   const port = await freePort();
   const base = { ...process.env };
   for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'NODE_OPTIONS', 'PORT']) delete base[name];
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  ensureBuilt();
+  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
     env: { ...base, LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,9 +58,10 @@ export async function startService(env: Record<string, string>, timeoutMs = 180_
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Complete lines only: the log is written asynchronously, so a chunk may end inside a line.
+  const lines = (text: string) => text.split('\n').slice(0, -1);
   const logs = () =>
-    `${out}\n${err}`
-      .split('\n')
+    [...lines(out), ...lines(err)]
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
