@@ -9,7 +9,7 @@ import { freePort } from '../test/helpers/service';
  * (docs/benchmarks.md). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
  */
 export const SERVER_NODE_OPTIONS =
-  process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=4';
+  process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=16';
 
 /**
  * Extra arguments to the service's `node` (`BENCH_SERVER_NODE_ARGS`, split on spaces), for flags NODE_OPTIONS

@@ -567,10 +567,18 @@ export async function findInteractions(
   }
   const after = cursor == null ? null : decodeCursor(cursor, 'cursor');
   const { page, limit } = parsePaging(after ? after.page + 1 : pageInput, limitInput, DEFAULT_LIMIT, MAX_LIMIT);
-  const [{ items, hasMore }, total] = await Promise.all([
-    selectInteractionPage(db, filter, { after, limit, offset: after ? 0 : (page - 1) * limit }),
-    countInteractions(db, { filter }),
-  ]);
+  const offset = after ? 0 : (page - 1) * limit;
+  let slice: { items: InteractionRecord[]; hasMore: boolean };
+  let total: number;
+  if (!after && offset === 0) {
+    // A first page that holds every match (a resource's or a user's few interactions) is its own exact total: the
+    // count is run only when more rows follow.
+    slice = await selectInteractionPage(db, filter, { after, limit, offset });
+    total = slice.hasMore ? await countInteractions(db, { filter }) : slice.items.length;
+  } else {
+    [slice, total] = await Promise.all([selectInteractionPage(db, filter, { after, limit, offset }), countInteractions(db, { filter })]);
+  }
+  const { items, hasMore } = slice;
   // On a cursor page the offset is unknown (rows may have arrived since the walk began), so `hasNext` comes from
   // the extra row rather than the count; `page` counts the pages of the walk.
   const pagination = after ? { ...paginationOf(page, limit, total), hasNext: hasMore, hasPrev: true } : paginationOf(page, limit, total);

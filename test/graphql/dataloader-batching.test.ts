@@ -54,12 +54,13 @@ it('loads resourceType, action and origin of 100 interactions in a bounded numbe
   expect(statements.length).toBeLessThanOrEqual(6);
 });
 
-it('sends as many statements for 100 rows as for 10', async () => {
+it('sends as many statements for 90 rows as for 10', async () => {
+  // Both pages leave rows after them, so both also count (a page holding every match needs no count).
   const ten = await statementsFor(10);
-  const hundred = await statementsFor(100);
+  const ninety = await statementsFor(90);
   expect(ten.items).toBe(10);
-  expect(hundred.items).toBe(100);
-  expect(hundred.statements.length).toBe(ten.statements.length);
+  expect(ninety.items).toBe(90);
+  expect(ninety.statements.length).toBe(ten.statements.length);
 });
 
 it('queries each lookup table at most once per request (not at all when the lookup cache holds the rows)', async () => {

@@ -101,3 +101,19 @@ it('still refuses a start after the end', async () => {
   expect(response.status).toBe(400);
   expect(response.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { field: 'startDate' } });
 });
+
+it('skips the count when the first page holds every match, and counts when more follow', async () => {
+  const countStatements = () => t.queries.filter((sql) => /count\(\*\)/.test(sql) && !/pg_/.test(sql));
+  t.queries.length = 0;
+  const few = await api(t.app, t.keys.read).get('/api/interactions?resourceId=b&limit=100');
+  expect(countStatements()).toHaveLength(0);
+  expect(few.status).toBe(200);
+  expect(few.body.data).toHaveLength(await plainCount({ resourceId: 'b' }));
+  expect(few.body.data.length).toBeGreaterThan(5);
+  expect(few.body.pagination).toMatchObject({ total: few.body.data.length, totalPages: 1, hasNext: false, nextCursor: null });
+
+  t.queries.length = 0;
+  const more = await api(t.app, t.keys.read).get('/api/interactions?resourceId=b&limit=5');
+  expect(more.body.pagination.total).toBe(few.body.data.length);
+  expect(countStatements()).toHaveLength(1);
+});
