@@ -65,6 +65,8 @@ export interface PreparedInteraction {
   actionId: string;
   originId: string;
   interaction: string | null;
+  /** The value `interaction` serialises, returned as is after the insert (no parse back). */
+  interactionValue?: JsonValue | null;
   externalReference: string | null;
   externalResponse: string | null;
   uowId: string;
@@ -120,6 +122,7 @@ export async function prepareInteraction(
     actionId,
     originId,
     interaction: jsonParam(input.interaction),
+    interactionValue: input.interaction ?? null,
     externalReference,
     externalResponse: jsonParam(input.externalResponse),
     uowId,
@@ -187,7 +190,12 @@ export async function insertInteractions(
       resourceTypeId: row.resourceTypeId,
       actionId: row.actionId,
       originId: row.originId,
-      interaction: row.interaction === null ? null : (JSON.parse(row.interaction) as JsonValue),
+      interaction:
+        row.interactionValue !== undefined
+          ? row.interactionValue
+          : row.interaction === null
+            ? null
+            : (JSON.parse(row.interaction) as JsonValue),
       externalReference: row.externalReference,
       externalResponse: row.externalResponse === null ? null : (JSON.parse(row.externalResponse) as JsonValue),
       uowId: row.uowId,
