@@ -477,19 +477,19 @@ const DAY_MS = 86_400_000;
 /** The last covered_through of the daily counts this process saw, per database (see countByRollup). */
 const rollupCoverageSeen = new WeakMap<Database, number>();
 
-/**
- * The exact number of interactions matching a filter. Filters made of lookups and a date range — including no
- * filter at all, the console's first page — are counted from the timeline's daily counts (one row per whole day
- * in the range), plus, live, the rows of the partial days at the edges and the rows the daily counts do not cover
- * yet (numbered above covered_through): the same invariant as the timeline (docs/adr/003-timeline-exact-counts.md),
- * so the total is exact at any moment, and costs days + edge rows + recent rows instead of every match. Any other
- * filter (resource, user, unit of work, external reference, id) narrows to few rows and is counted by its index,
- * index-only.
- */
 export interface CountInteractionsOptions {
   filter?: InteractionFilter;
 }
 
+/**
+ * The exact number of interactions matching a filter. Filters made of lookups and a date range — including no
+ * filter at all, the console's first page — are counted from the timeline's daily counts (one row per whole day
+ * in the range), plus, live, the rows of the partial days at the edges and the rows the daily counts do not cover
+ * yet (numbered above covered_through): the same invariant as the timeline (docs/adr/003 and 004),
+ * so the total is exact at any moment, and costs days + edge rows + recent rows instead of every match. Any other
+ * filter (resource, user, unit of work, external reference, id) narrows to few rows and is counted by its index,
+ * index-only.
+ */
 export async function countInteractions(db: Database, { filter = {} }: CountInteractionsOptions): Promise<number> {
   const keys = (Object.keys(filter) as (keyof InteractionFilter)[]).filter((key) => filter[key] != null);
   if (keys.every((key) => ROLLUP_FILTERS.includes(key))) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { findActivity, findActivityGroupInteractions, parseActivityQuery } from '../../src/activity/activity.service';
 import type { Database, SqlExecutor } from '../../src/db/database';
+import { countInteractions } from '../../src/interactions/interaction.service';
+import { refreshTimeline } from '../../src/timeline/timeline.service';
 import { findTraceInteractions, findTraceSummaries, getTrace, getTraceTimeline } from '../../src/traces/trace.service';
 import { createTestDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
 import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
@@ -103,5 +105,26 @@ onPostgres('indexes (EXPLAIN on 100,000 rows)', () => {
   it("reads activity groups' interactions through an index", async () => {
     const match = parseActivityQuery({ resources: [{ resourceId: 'res-1' }] });
     expectIndexUse(await planOf((db) => findActivityGroupInteractions(db, [{ userId: 'user-1', uowId: uow, match, limit: 10 }])));
+  });
+
+  // The list's exact total (pagination.total): the narrowing filters are counted from their index alone.
+  it.each([
+    ['resourceId', { resourceId: 'res-42' }],
+    ['userId', { userId: 'user-7' }],
+    ['uowId', { uowId: uow }],
+    ['externalReference', { externalReference: 'ext-1' }],
+  ])('counts a %s filter with an index-only scan', async (_name, filter) => {
+    const plan = await planOf((db) => countInteractions(db, { filter }));
+    expect(plan).toMatch(/Index Only Scan using interactions_\w+ on interactions/);
+    expect(plan).not.toMatch(/Seq Scan on interactions/);
+  });
+
+  it('counts lookup/date filters (and no filter) from the daily counts, reading only the uncovered rows live', async () => {
+    await refreshTimeline(test.db);
+    for (const filter of [{}, { action: 'CREATE' }, { resourceType: 'ORDER', startDate: '2020-01-01' }]) {
+      const plan = await planOf((db) => countInteractions(db, { filter }));
+      expect(plan).toMatch(/interaction_daily_counts/);
+      expect(plan).not.toMatch(/Seq Scan on interactions/);
+    }
   });
 });
