@@ -1,3 +1,4 @@
+import { cursorAfter } from '../src/interactions/interaction.cursor';
 import type { SqlExecutor } from '../src/db/database';
 import { rebuildTimelineWithin } from '../src/timeline/timeline.service';
 
@@ -129,7 +130,15 @@ export interface Samples {
   uowIds: string[];
   actions: string[];
   resourceTypes: string[];
+  /**
+   * Per action, the cursor after row 9,950 of `action=<it>&startDate=<30 days ago>&endDate=<today>` (the position
+   * `page=200` starts at), so the cursor scenario asks for the same rows as the deep offset page.
+   */
+  deepCursors: { action: string; cursor: string }[];
 }
+
+/** The UTC day `daysAgo` days before today, as the list's date-only filters take it. */
+export const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 /** Random existing ids, resourceIds and uowIds (a sample scan, not a full one). */
 export async function sampleKeys(sql: SqlExecutor): Promise<Samples> {
@@ -143,11 +152,25 @@ export async function sampleKeys(sql: SqlExecutor): Promise<Samples> {
         `${prefix}%`,
       ])
     ).map((row) => row.mnemonic);
+  const actions = await mnemonics('actions', 'BENCH\\_ACTION\\_');
+  const deepCursors: Samples['deepCursors'] = [];
+  for (const action of actions) {
+    // The same bounds as the list scenarios: from the start of the day 30 days ago to the end of today (UTC).
+    const [row] = await sql.query<{ createdDate: Date; interactionNumber: number }>(
+      `SELECT created_date AS "createdDate", interaction_number AS "interactionNumber" FROM interactions
+       WHERE action_id = (SELECT id FROM actions WHERE mnemonic = $1)
+         AND created_date >= $2::date AND created_date < $3::date + 1
+       ORDER BY created_date DESC, interaction_number DESC OFFSET 9949 LIMIT 1`,
+      [action, isoDay(30), isoDay(0)],
+    );
+    if (row) deepCursors.push({ action, cursor: cursorAfter(row, 199) });
+  }
   return {
     resourceIds: rows.map((row) => row.resourceId),
     ids: rows.map((row) => row.id),
     uowIds: rows.map((row) => row.uowId),
-    actions: await mnemonics('actions', 'BENCH\\_ACTION\\_'),
+    actions,
     resourceTypes: await mnemonics('resource_types', 'BENCH\\_RT\\_'),
+    deepCursors,
   };
 }

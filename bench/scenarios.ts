@@ -1,4 +1,4 @@
-import type { Samples } from './dataset';
+import { isoDay, type Samples } from './dataset';
 
 /** One HTTP request as autocannon sends it. */
 export interface BenchRequest {
@@ -28,7 +28,6 @@ export interface ScenarioContext {
 }
 
 const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
-const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 const GRAPHQL_LIST = `query BenchList($filter: InteractionFilterInput) {
   interactions(filter: $filter, limit: 50) {
@@ -100,6 +99,17 @@ export function buildScenarios({ samples, marker, readConnections, batchSize }: 
       method: 'GET',
       path: `/api/interactions?action=${pick(samples.actions)}&startDate=${isoDay(30)}&endDate=${isoDay(0)}&page=200`,
     })),
+    read(
+      'list-by-action-range-cursor200',
+      'the rows of page 200 again, by cursor: &cursor=<after row 9,950> instead of page=200',
+      () => {
+        const { action, cursor } = pick(samples.deepCursors);
+        return {
+          method: 'GET',
+          path: `/api/interactions?action=${action}&startDate=${isoDay(30)}&endDate=${isoDay(0)}&cursor=${cursor}`,
+        };
+      },
+    ),
     read('get-by-id', 'GET /api/interactions/<random existing id>', () => ({
       method: 'GET',
       path: `/api/interactions/${pick(samples.ids)}`,

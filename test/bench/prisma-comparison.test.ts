@@ -38,6 +38,7 @@ onPostgres('comparePrismaAndRaw', () => {
       uowIds: [],
       actions: ['CREATE'],
       resourceTypes: ['ORDER'],
+      deepCursors: [],
     };
 
     const comparison = await comparePrismaAndRaw(test.url as string, {
