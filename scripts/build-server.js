@@ -41,8 +41,9 @@ function buildServer({ force = false } = {}) {
   const { options, errors } = ts.convertCompilerOptionsFromJson(config.compilerOptions, root);
   if (errors.length > 0) throw new Error(errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, '\n')).join('; '));
   const compilerOptions = { ...options, noEmit: false, declaration: false, sourceMap: false, inlineSourceMap: false };
-  // Built aside and swapped in, so a running service never sees a half-written dist.
-  const next = `${dist}.next`;
+  // Built aside (one directory per process: test workers may build at once) and swapped in, so a running service
+  // never sees a half-written dist.
+  const next = `${dist}.next-${process.pid}`;
   fs.rmSync(next, { recursive: true, force: true });
   for (const file of files) {
     const relative = path.relative(src, file);
