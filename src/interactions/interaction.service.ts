@@ -3,7 +3,7 @@ import type { Database, SqlExecutor } from '../db/database';
 import { AppError, httpStatusFor } from '../errors/app-error';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from '../idempotency/idempotency.service';
 import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
-import { ANY_LOOKUP } from '../timeline/timeline.service';
+import { lookupFilterClauses, normalizeLookupFilter, readWithCoverage } from '../timeline/timeline.service';
 import { cursorAfter, decodeCursor, type InteractionCursor } from './interaction.cursor';
 import { assertLength, assertUuid, parseDateBound, parseTimestamp } from '../validation';
 
@@ -467,15 +467,7 @@ function dateBounds(filter: InteractionFilter) {
 
 /** Filters the timeline's daily counts can answer: the three lookups and the date range. */
 const ROLLUP_FILTERS: readonly (keyof InteractionFilter)[] = ['action', 'resourceType', 'origin', 'startDate', 'endDate'];
-const ROLLUP_LOOKUPS = [
-  { key: 'resourceType', column: 'resource_type_id', table: 'resource_types' },
-  { key: 'action', column: 'action_id', table: 'actions' },
-  { key: 'origin', column: 'origin_id', table: 'origins' },
-] as const;
 const DAY_MS = 86_400_000;
-
-/** The last covered_through of the daily counts this process saw, per database (see countByRollup). */
-const rollupCoverageSeen = new WeakMap<Database, number>();
 
 export interface CountInteractionsOptions {
   filter?: InteractionFilter;
@@ -514,50 +506,36 @@ async function countByRollup(db: Database, filter: InteractionFilter): Promise<n
   const lastDay = to === null ? null : Math.floor(to / DAY_MS) * DAY_MS;
   if (firstDay !== null && lastDay !== null && firstDay >= lastDay) return null;
 
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const covered = rollupCoverageSeen.get(db) ?? 0;
+  const lookups = normalizeLookupFilter(filter);
+  return readWithCoverage(db, async (covered) => {
     const params: unknown[] = [covered];
     const param = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
-    const viewWhere: string[] = [];
-    const liveWhere: string[] = [];
-    for (const { key, column, table } of ROLLUP_LOOKUPS) {
-      const value = filter[key];
-      if (value == null) {
-        viewWhere.push(`${column} = '${ANY_LOOKUP}'`);
-        continue;
-      }
-      const p = param(normalizeMnemonic(value, key));
-      viewWhere.push(`${column} = (SELECT id FROM ${table} WHERE mnemonic = ${p})`);
-      liveWhere.push(`${column} = (SELECT id FROM ${table} WHERE mnemonic = ${p})`);
-    }
+    const tableFilters = lookupFilterClauses(lookups, params, 'table');
+    const liveFilters = lookupFilterClauses(lookups, params, 'interactions');
     const first = firstDay === null ? null : param(new Date(firstDay));
     const last = lastDay === null ? null : param(new Date(lastDay));
-    if (first) viewWhere.push(`day >= (${first}::timestamptz AT TIME ZONE 'UTC')::date`);
-    if (last) viewWhere.push(`day < (${last}::timestamptz AT TIME ZONE 'UTC')::date`);
-    const live = (range: string[]) => `(SELECT count(*) FROM interactions WHERE ${[...liveWhere, ...range].join(' AND ') || 'true'})`;
+    const days = [first && `AND day >= (${first}::timestamptz AT TIME ZONE 'UTC')::date`, last && `AND day < (${last}::timestamptz AT TIME ZONE 'UTC')::date`];
+    const live = (range: string[]) => `(SELECT count(*) FROM interactions WHERE ${range.join(' AND ')} ${liveFilters})`;
     const whole = [first && `created_date >= ${first}`, last && `created_date < ${last}`].filter(Boolean) as string[];
     const parts = [
-      `(SELECT COALESCE(sum(count), 0) FROM interaction_daily_counts WHERE ${viewWhere.join(' AND ')})`,
+      `(SELECT COALESCE(sum(count), 0) FROM interaction_daily_counts WHERE true ${days.filter(Boolean).join(' ')} ${tableFilters})`,
       // Whole days, rows the daily counts do not cover yet.
       live(['interaction_number > $1', ...whole]),
     ];
     // The partial days at the edges are counted live, whatever their numbers.
     if (from !== null && firstDay !== from) parts.push(live([`created_date >= ${param(new Date(from))}`, `created_date < ${first}`]));
     if (to !== null && lastDay !== to) parts.push(live([`created_date >= ${last}`, `created_date < ${param(new Date(to))}`]));
+    // One statement, one snapshot: the table, the live rows and the covered_through they fit together with.
     const [row] = await db.sql.query<{ total: string | number; coveredThrough: number }>(
       `SELECT (${parts.join(' + ')})::bigint AS total,
          (SELECT covered_through FROM timeline_refresh_state WHERE id = 1) AS "coveredThrough"`,
       params,
     );
-    // Read in the same statement (one snapshot). If a refresh moved covered_through since we last looked, the view
-    // and our tail do not fit together: count again with the new value (refreshes are rare, so is a second round).
-    rollupCoverageSeen.set(db, row.coveredThrough);
-    if (row.coveredThrough === covered) return Number(row.total);
-  }
-  throw new AppError('UNAVAILABLE', 'The daily counts are being refreshed; try again');
+    return { value: Number(row.total), coveredThrough: row.coveredThrough };
+  });
 }
 
 /**

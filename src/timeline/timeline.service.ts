@@ -141,7 +141,7 @@ function planTimeline({
   }
   const buckets = (end - start) / STEP_MS[granularity];
   if (buckets > MAX_BUCKETS) throw tooManyBuckets(granularity, start, end, buckets);
-  return { granularity, start, end, filter: normalizeFilter(filter ?? {}) };
+  return { granularity, start, end, filter: normalizeLookupFilter(filter ?? {}) };
 }
 
 function tooManyBuckets(granularity: Granularity, start: number, end: number, buckets: number): AppError {
@@ -159,7 +159,8 @@ function tooManyBuckets(granularity: Granularity, start: number, end: number, bu
   );
 }
 
-function normalizeFilter(filter: TimelineFilter): TimelineFilter {
+/** Lookup filters with their mnemonics normalised (VALIDATION_ERROR for a malformed one). */
+export function normalizeLookupFilter(filter: TimelineFilter): TimelineFilter {
   return {
     resourceType: filter.resourceType == null ? null : normalizeMnemonic(filter.resourceType, 'resourceType'),
     action: filter.action == null ? null : normalizeMnemonic(filter.action, 'action'),
@@ -180,7 +181,7 @@ const FILTER_COLUMNS = [
  * Lookup filters as SQL; values become parameters. On interactions an absent filter adds nothing; on the table
  * it selects the "any" rows, so every combination is one row per day. An unknown mnemonic matches nothing.
  */
-function filterClauses(filter: TimelineFilter, params: unknown[], on: 'interactions' | 'table'): string {
+export function lookupFilterClauses(filter: TimelineFilter, params: unknown[], on: 'interactions' | 'table'): string {
   const clauses: string[] = [];
   for (const { key, column, table } of FILTER_COLUMNS) {
     const value = filter[key];
@@ -213,8 +214,8 @@ const STATE_ROW = `SELECT 'state' AS kind, NULL::timestamptz AS bucket, covered_
 /** Day buckets: the daily counts table for the interactions it covers, plus the live tail after its covered_through, one snapshot. */
 async function countDays(db: Database, plan: TimelinePlan, coveredThrough: number): Promise<CountRow[]> {
   const params: unknown[] = [new Date(plan.start), new Date(plan.end), coveredThrough];
-  const tableFilters = filterClauses(plan.filter, params, 'table');
-  const liveFilters = filterClauses(plan.filter, params, 'interactions');
+  const tableFilters = lookupFilterClauses(plan.filter, params, 'table');
+  const liveFilters = lookupFilterClauses(plan.filter, params, 'interactions');
   return db.sql.query<CountRow>(
     `${STATE_ROW}
      UNION ALL
@@ -233,7 +234,7 @@ async function countDays(db: Database, plan: TimelinePlan, coveredThrough: numbe
 /** Sub-day buckets: counted live from interactions (the created_date index serves the range). */
 async function countLive(db: Database, plan: TimelinePlan): Promise<CountRow[]> {
   const params: unknown[] = [new Date(plan.start), new Date(plan.end)];
-  const filters = filterClauses(plan.filter, params, 'interactions');
+  const filters = lookupFilterClauses(plan.filter, params, 'interactions');
   return db.sql.query<CountRow>(
     `${STATE_ROW}
      UNION ALL
@@ -251,14 +252,28 @@ async function readCounts(db: Database, plan: TimelinePlan): Promise<{ rows: Cou
     const rows = await countLive(db, plan);
     return { rows, state: stateOf(rows) };
   }
-  // A refresh committing between our read of covered_through and the statement changes it: then run again
-  // with the new value. Refreshes are minutes apart, so a second round is rare and a third rarer still.
+  return readWithCoverage(db, async (coveredThrough) => {
+    const rows = await countDays(db, plan, coveredThrough);
+    const state = stateOf(rows);
+    return { value: { rows, state }, coveredThrough: state.count };
+  });
+}
+
+/**
+ * Runs `read` — one statement that counts the daily counts table up to `coveredThrough` plus the live rows above
+ * it, and also returns the current covered_through — with the last covered_through this process saw. A refresh
+ * committing in between changes it: then `read` runs again with the new value. Refreshes are far apart, so a
+ * second round is rare and a third rarer still. The timeline and the interaction list's totals both read this way.
+ */
+export async function readWithCoverage<T>(
+  db: Database,
+  read: (coveredThrough: number) => Promise<{ value: T; coveredThrough: number }>,
+): Promise<T> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const expected = coveredThroughSeen.get(db) ?? (await readCoveredThrough(db));
-    const rows = await countDays(db, plan, expected);
-    const state = stateOf(rows);
-    coveredThroughSeen.set(db, state.count);
-    if (state.count === expected) return { rows, state };
+    const { value, coveredThrough } = await read(expected);
+    coveredThroughSeen.set(db, coveredThrough);
+    if (coveredThrough === expected) return value;
   }
   throw new AppError('UNAVAILABLE', 'The timeline is being refreshed; try again');
 }
