@@ -1,7 +1,7 @@
 // Builds the service (src/**/*.ts → dist/**/*.js) for `npm start`: each file transpiled on its own by TypeScript
 // (no type check: that is `npm run typecheck`), the same transform ts-node's transpile-only mode applies at run
 // time, done once instead of in every process. Skipped when dist is newer than every source, so a start costs a
-// few stat() calls. `--force` always builds. Also usable as a module: `buildServer({ force })`.
+// few stat() calls. `--force` always builds.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -33,7 +33,7 @@ function upToDate(files) {
 
 function buildServer({ force = false } = {}) {
   const files = walk(src);
-  if (!force && upToDate(files)) return false;
+  if (!force && upToDate(files)) return;
   const started = Date.now();
   const ts = require('typescript');
   const { config, error } = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
@@ -60,16 +60,11 @@ function buildServer({ force = false } = {}) {
   fs.rmSync(dist, { recursive: true, force: true });
   fs.renameSync(next, dist);
   console.log(`service built in ${Date.now() - started} ms → dist`);
-  return true;
 }
 
-module.exports = { buildServer };
-
-if (require.main === module) {
-  try {
-    buildServer({ force: process.argv.includes('--force') });
-  } catch (error) {
-    console.error(`service build failed: ${error && error.message ? error.message : error}`);
-    process.exit(1);
-  }
+try {
+  buildServer({ force: process.argv.includes('--force') });
+} catch (error) {
+  console.error(`service build failed: ${error && error.message ? error.message : error}`);
+  process.exit(1);
 }
