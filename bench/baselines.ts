@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
+import { startCpuMeter, type CpuUse } from './cpu';
 
 /** Result of a raw-driver baseline: rows written per second over a fixed duration. */
 export interface BaselineResult {
@@ -9,14 +10,32 @@ export interface BaselineResult {
   concurrency: number;
   batchSize: number;
   errors: number;
+  /** CPU time of PostgreSQL and of this process (the driver) while it ran; per item = per row. */
+  cpu?: CpuUse;
 }
 
-/** Lookup ids the raw inserts use (the same rows the service resolves from mnemonics). */
+/** A baseline measured right before and right after its scenario; `rowsPerSecond` is the mean of the two. */
+export interface BracketedBaseline {
+  rowsPerSecond: number;
+  before: BaselineResult;
+  after: BaselineResult;
+}
+
+export function bracket(before: BaselineResult, after: BaselineResult): BracketedBaseline {
+  return { rowsPerSecond: Math.round((before.rowsPerSecond + after.rowsPerSecond) / 2), before, after };
+}
+
+/**
+ * Lookup ids the raw inserts use: the rows the service resolves from the scenarios' mnemonics, picked at random per
+ * row as the scenarios pick them (so both write to the same spread of index pages).
+ */
 export interface BaselineLookups {
-  resourceTypeId: string;
-  actionId: string;
+  resourceTypeIds: string[];
+  actionIds: string[];
   originId: string;
 }
+
+const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
 
 async function connectAll(url: string, count: number): Promise<Client[]> {
   const clients = Array.from({ length: count }, () => new Client({ connectionString: url }));
@@ -34,6 +53,7 @@ async function runFor(
   let batches = 0;
   let errors = 0;
   const started = Date.now();
+  const cpuMeter = startCpuMeter();
   await Promise.all(
     clients.map(async (client) => {
       while (Date.now() < deadline) {
@@ -47,6 +67,8 @@ async function runFor(
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
+  // Before the connections close: a backend that has exited no longer shows its CPU time.
+  const cpu = cpuMeter?.(batches * batchSize);
   await Promise.all(clients.map((client) => client.end()));
   return {
     rowsPerSecond: Math.round((batches * batchSize) / elapsed),
@@ -55,6 +77,7 @@ async function runFor(
     concurrency: clients.length,
     batchSize,
     errors,
+    ...(cpu ? { cpu } : {}),
   };
 }
 
@@ -80,8 +103,8 @@ export async function singleRowBaseline(
       [
         uuidv7(),
         `baseline-${n}`,
-        lookups.resourceTypeId,
-        lookups.actionId,
+        pick(lookups.resourceTypeIds),
+        pick(lookups.actionIds),
         lookups.originId,
         JSON.stringify({ amount: 12.5, step: n }),
         null,
@@ -112,20 +135,25 @@ export async function unnestBaseline(
     const resourceIds: string[] = [];
     const payloads: string[] = [];
     const uows: string[] = [];
+    const resourceTypeIds: string[] = [];
+    const actionIds: string[] = [];
     for (let i = 0; i < batchSize; i += 1) {
       n += 1;
       ids.push(uuidv7());
       resourceIds.push(`baseline-${n}`);
+      resourceTypeIds.push(pick(lookups.resourceTypeIds));
+      actionIds.push(pick(lookups.actionIds));
       payloads.push(JSON.stringify({ amount: 12.5, step: n }));
       uows.push(uuidv7());
     }
     await client.query(
       `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
          external_reference, external_response, uow_id, user_id, interaction_timestamp)
-       SELECT id, resource_id, $5, $6, $7, interaction, NULL, NULL, uow_id, $8, NULL
-       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[]) AS t(id, resource_id, interaction, uow_id)
+       SELECT id, resource_id, resource_type_id, action_id, $7, interaction, NULL, NULL, uow_id, $8, NULL
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::uuid[], $6::uuid[])
+         AS t(id, resource_id, interaction, uow_id, resource_type_id, action_id)
        RETURNING id, interaction_number, created_date`,
-      [ids, resourceIds, payloads, uows, lookups.resourceTypeId, lookups.actionId, lookups.originId, userId],
+      [ids, resourceIds, payloads, uows, resourceTypeIds, actionIds, lookups.originId, userId],
     );
   });
 }

@@ -14,7 +14,8 @@ import { Client } from 'pg';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
 import { refreshTimeline } from '../src/timeline/timeline.service';
-import { singleRowBaseline, unnestBaseline, type BaselineResult } from './baselines';
+import { startCpuMeter, type CpuUse } from './cpu';
+import { bracket, singleRowBaseline, unnestBaseline, type BaselineResult, type BracketedBaseline } from './baselines';
 import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
 import { comparePrismaAndRaw, type PrismaComparison } from './prisma';
 import { buildScenarios, type BenchRequest, type Scenario } from './scenarios';
@@ -202,6 +203,8 @@ interface ScenarioResult {
   timeouts?: number;
   statusCodes?: Record<string, number>;
   peakRssMb?: number | null;
+  /** CPU time of the service, PostgreSQL and this process during the measured run (per item: per row or request). */
+  cpu?: CpuUse;
   acknowledged?: number;
   acknowledgedInWarmup?: number;
   baseline?: string;
@@ -279,6 +282,7 @@ async function runScenario(
       if (statusCode === 201) warmupCreated += 1;
     });
   }
+  const cpuMeter = startCpuMeter(server.pid);
   const result = await drive(duration, (statusCode, responseTime) => {
     latencies.push(responseTime);
     statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
@@ -293,6 +297,7 @@ async function runScenario(
     .filter(([code]) => code.startsWith('2'))
     .reduce((sum, [, count]) => sum + count, 0);
   const acknowledged = statusCodes['201'] ?? 0;
+  const cpu = cpuMeter?.(scenario.write ? acknowledged * scenario.write.itemsPerRequest : latencies.length);
   return {
     status: 'ok',
     ...base,
@@ -312,6 +317,7 @@ async function runScenario(
     timeouts: result.timeouts,
     statusCodes,
     peakRssMb: peakRss || null,
+    ...(cpu ? { cpu } : {}),
     ...(scenario.write
       ? {
           acknowledged: acknowledged * scenario.write.itemsPerRequest,
@@ -335,15 +341,17 @@ async function main() {
       ? openDatabase({ kind: 'pglite', dataDir: (prepared as { dataDir: string }).dataDir })
       : openDatabase({ kind: 'postgres', url: (prepared as { url: string }).url, poolSize: 2 });
 
-  // Keys and baselines before the server starts: PGlite admits one process at a time.
+  // Keys before the server starts: PGlite admits one process at a time.
   let db = await openBenchDb();
   const samples = await sampleKeys(db.sql);
-  const lookupIds = async (table: string, mnemonic: string) =>
-    (await db.sql.query<{ id: string }>(`SELECT id FROM ${table} WHERE mnemonic = $1`, [mnemonic]))[0].id;
+  const lookupIds = async (table: string, mnemonics: string[]) =>
+    (await db.sql.query<{ id: string }>(`SELECT id FROM ${table} WHERE mnemonic = ANY($1::text[])`, [mnemonics])).map(
+      (row) => row.id,
+    );
   const lookups = {
-    resourceTypeId: await lookupIds('resource_types', samples.resourceTypes[0]),
-    actionId: await lookupIds('actions', samples.actions[0]),
-    originId: await lookupIds('origins', 'BENCH_ORIGIN_01'),
+    resourceTypeIds: await lookupIds('resource_types', samples.resourceTypes),
+    actionIds: await lookupIds('actions', samples.actions),
+    originId: (await lookupIds('origins', ['BENCH_ORIGIN_01']))[0],
   };
   await db.close();
 
@@ -358,26 +366,15 @@ async function main() {
     if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}`);
   }
 
-  const baselines: Record<string, BaselineResult | { status: 'skipped'; reason: string }> = {};
-  const wanted = new Set(scenarios.flatMap((s) => (s.write ? [s.write.baseline] : [])));
-  for (const name of wanted) {
-    if (options.pglite) {
-      baselines[name] = {
-        status: 'skipped',
-        reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL',
-      };
-      continue;
-    }
+  // Raw-driver baselines run with the service up (idle), right before AND right after their scenario, so that what
+  // changes in between (the table growing, autovacuum, the machine's other load) falls on both sides of the ratio.
+  const baselines: Record<string, BracketedBaseline | { status: 'skipped'; reason: string }> = {};
+  const runBaseline = async (name: 'singleRowInsert' | 'unnestBatch', when: string): Promise<BaselineResult> => {
     const url = (prepared as { url: string }).url;
-    progress(`baseline ${name}…`);
-    baselines[name] =
+    progress(`baseline ${name} (${when})…`);
+    const result =
       name === 'singleRowInsert'
-        ? await singleRowBaseline(url, {
-            concurrency: 64,
-            seconds: options.duration,
-            lookups,
-            userId: marker('baseline'),
-          })
+        ? await singleRowBaseline(url, { concurrency: 64, seconds: options.duration, lookups, userId: marker('baseline') })
         : await unnestBaseline(url, {
             concurrency: 4,
             seconds: options.duration,
@@ -385,8 +382,9 @@ async function main() {
             lookups,
             userId: marker('baseline'),
           });
-    progress(`baseline ${name}: ${JSON.stringify(baselines[name])}`);
-  }
+    progress(`baseline ${name} (${when}): ${JSON.stringify(result)}`);
+    return result;
+  };
 
   let prismaComparison: PrismaComparison | { status: 'skipped'; reason: string } | undefined;
   if (options.prismaComparison) {
@@ -415,12 +413,18 @@ async function main() {
   const serverInfo: { vmHwmMb: number | null; exitCode: number | null } = { vmHwmMb: null, exitCode: null };
   try {
     for (const scenario of scenarios) {
+      const baselineName = scenario.write?.baseline;
+      const before = baselineName && !options.pglite ? await runBaseline(baselineName, 'before') : null;
       progress(`scenario ${scenario.name} (${options.duration} s, ${scenario.connections} connections)…`);
       const result = await runScenario(server, adminKey, scenario, options.duration, options.warmup);
-      if (scenario.write && result.status === 'ok') {
-        const baseline = baselines[scenario.write.baseline];
-        result.baseline = scenario.write.baseline;
-        if (baseline && 'rowsPerSecond' in baseline && baseline.rowsPerSecond > 0) {
+      if (baselineName && options.pglite) {
+        baselines[baselineName] = { status: 'skipped', reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL' };
+      } else if (baselineName && before && result.status === 'ok') {
+        const after = await runBaseline(baselineName, 'after');
+        const baseline = bracket(before, after);
+        baselines[baselineName] = baseline;
+        result.baseline = baselineName;
+        if (baseline.rowsPerSecond > 0) {
           result.ratioToBaseline = Math.round(((result.itemsPerSecond ?? 0) / baseline.rowsPerSecond) * 100) / 100;
         }
       }

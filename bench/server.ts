@@ -38,7 +38,8 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const compiled = existsSync(path.join(root, 'scripts/build-server.js'));
-  if (compiled) execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: root, stdio: 'inherit' });
+  // The build's progress line goes to stderr: the bench's stdout is its JSON report and nothing else.
+  if (compiled) execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: root, stdio: ['ignore', 2, 2] });
   const entry = compiled ? ['dist/main.js'] : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, ...entry], {
     cwd: root,

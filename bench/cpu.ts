@@ -1,0 +1,86 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s. */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of one process in ticks, or null when it is gone (or /proc is absent). */
+function ticksOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (2nd field) may hold spaces and parentheses: count fields after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** Ticks of every running PostgreSQL process (postmaster, backends, background workers), by pid. */
+function postgresTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return ticks;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const used = ticksOf(Number(pid));
+    if (used !== null) ticks.set(Number(pid), used);
+  }
+  return ticks;
+}
+
+/** CPU time spent during a measured stretch, in seconds, and per item written or request answered. */
+export interface CpuUse {
+  wallSeconds: number;
+  /** The service process (its V8 and libuv threads included); absent for the raw-driver baselines. */
+  serverSeconds?: number;
+  /** Every PostgreSQL process on this machine (a backend that exits before the end is not counted). */
+  postgresSeconds: number;
+  /** This bench process: autocannon, or the baseline's own driver. */
+  benchSeconds: number;
+  /** CPU microseconds per item (row written or request answered): the machine's cost of one. */
+  perItemUs?: { server?: number; postgres: number; bench: number };
+}
+
+/**
+ * Starts measuring CPU time (Linux /proc; null elsewhere). The returned function ends the stretch; given how many
+ * items it handled, it also divides. Two cores shared by the service, PostgreSQL and the load generator is the
+ * budget every throughput figure of the bench is spent from; this says who spent it.
+ */
+export function startCpuMeter(serverPid?: number): ((items?: number) => CpuUse) | null {
+  const postgresBefore = postgresTicks();
+  if (postgresBefore.size === 0) return null;
+  const serverBefore = serverPid === undefined ? null : ticksOf(serverPid);
+  const benchBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  return (items) => {
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    let postgresTicksUsed = 0;
+    for (const [pid, now] of postgresTicks()) postgresTicksUsed += now - (postgresBefore.get(pid) ?? 0);
+    const serverAfter = serverPid === undefined ? null : ticksOf(serverPid);
+    const bench = process.cpuUsage(benchBefore);
+    const round = (n: number) => Math.round(n * 100) / 100;
+    const use: CpuUse = {
+      wallSeconds: round(wallSeconds),
+      ...(serverBefore !== null && serverAfter !== null ? { serverSeconds: round((serverAfter - serverBefore) / TICKS_PER_SECOND) } : {}),
+      postgresSeconds: round(postgresTicksUsed / TICKS_PER_SECOND),
+      benchSeconds: round((bench.user + bench.system) / 1e6),
+    };
+    if (items && items > 0) {
+      const per = (seconds: number) => Math.round((seconds * 1e6) / items * 10) / 10;
+      use.perItemUs = {
+        ...(use.serverSeconds !== undefined ? { server: per(use.serverSeconds) } : {}),
+        postgres: per(use.postgresSeconds),
+        bench: per(use.benchSeconds),
+      };
+    }
+    return use;
+  };
+}

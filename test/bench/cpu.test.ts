@@ -1,0 +1,58 @@
+import { startCpuMeter } from '../../bench/cpu';
+import { bracket } from '../../bench/baselines';
+import { createTestDatabase, TEST_DATABASE_KIND } from '../helpers/database';
+
+// The meter reads Linux's /proc and needs a PostgreSQL server running on this machine (the bench's own setting).
+const measurable = startCpuMeter() !== null;
+const whereMeasurable = measurable ? it : it.skip;
+const onPostgres = measurable && TEST_DATABASE_KIND === 'postgres' ? it : it.skip;
+
+/** Spends `ms` of this process's CPU time (not wall time: other test workers may share the cores). */
+function burn(ms: number): void {
+  const start = process.cpuUsage();
+  let x = 0;
+  while (process.cpuUsage(start).user < ms * 1000) for (let i = 0; i < 10_000; i += 1) x += Math.sqrt(x + i);
+  if (x < 0) throw new Error('unreachable');
+}
+
+describe('startCpuMeter', () => {
+  whereMeasurable('counts the CPU time of this process, as the bench and as a server, and divides it per item', () => {
+    const meter = startCpuMeter(process.pid)!;
+    burn(300);
+    const use = meter(1000);
+    expect(use.wallSeconds).toBeGreaterThanOrEqual(0.3);
+    expect(use.benchSeconds).toBeGreaterThanOrEqual(0.3);
+    expect(use.benchSeconds).toBeLessThan(use.wallSeconds + 0.1);
+    // /proc counts in ticks of 10 ms.
+    expect(use.serverSeconds).toBeGreaterThanOrEqual(0.28);
+    expect(use.perItemUs!.bench).toBeCloseTo((use.benchSeconds * 1e6) / 1000, 0);
+    expect(use.perItemUs!.server).toBeCloseTo((use.serverSeconds! * 1e6) / 1000, 0);
+  });
+
+  whereMeasurable('leaves out the server and the per-item figures when not given', () => {
+    const use = startCpuMeter()!();
+    expect(use.serverSeconds).toBeUndefined();
+    expect(use.perItemUs).toBeUndefined();
+    expect(use.postgresSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  onPostgres("counts PostgreSQL's CPU time, not this process's, for work done by the server", async () => {
+    const test = await createTestDatabase();
+    try {
+      const meter = startCpuMeter()!;
+      await test.db.sql.query('SELECT count(*) FROM generate_series(1, 4000000)');
+      const use = meter();
+      expect(use.postgresSeconds).toBeGreaterThanOrEqual(0.1);
+      expect(use.benchSeconds).toBeLessThan(use.postgresSeconds);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe('bracket', () => {
+  it('takes the mean of the baseline before and after its scenario, and keeps both', () => {
+    const run = (rowsPerSecond: number) => ({ rowsPerSecond, rows: rowsPerSecond * 10, seconds: 10, concurrency: 4, batchSize: 1000, errors: 0 });
+    expect(bracket(run(40_000), run(45_001))).toEqual({ rowsPerSecond: 42_501, before: run(40_000), after: run(45_001) });
+  });
+});
