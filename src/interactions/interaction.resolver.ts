@@ -101,7 +101,7 @@ export class InteractionResolver {
     idempotencyKey?: string | null,
   ): Promise<InteractionRecord> {
     const row = await createInteraction(db, {
-      input: { ...input },
+      input,
       writer: interactionWriter,
       idempotency: idempotencyKey ? { apiKeyId: principal!.keyId, key: idempotencyKey } : null,
       maxJsonDepth: config.maxJsonDepth,
@@ -121,7 +121,7 @@ export class InteractionResolver {
     idempotencyKey?: string | null,
   ): Promise<InteractionRecord[]> {
     const rows = await createInteractions(db, {
-      inputs: inputs.map((input) => ({ ...input })),
+      inputs,
       idempotency: idempotencyKey ? { apiKeyId: principal!.keyId, key: idempotencyKey } : null,
       maxJsonDepth: config.maxJsonDepth,
     });

@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Database, SqlExecutor } from '../db/database';
 import { AppError, httpStatusFor } from '../errors/app-error';
 import { claimIdempotencyKey, releaseIdempotencyKey, requestHash } from '../idempotency/idempotency.service';
-import { normalizeMnemonic, resolveLookupId, type LookupReference } from '../lookups/lookup.service';
+import { normalizeMnemonic, resolveCachedLookupId, resolveLookupId } from '../lookups/lookup.service';
 import { lookupFilterClauses, normalizeLookupFilter, readWithCoverage } from '../timeline/timeline.service';
 import { cursorAfter, decodeCursor, type InteractionCursor } from './interaction.cursor';
 import { assertLength, assertUuid, parseDateBound, parseTimestamp } from '../validation';
@@ -84,6 +84,52 @@ export interface PrepareInteractionOptions {
 
 export const DEFAULT_MAX_JSON_DEPTH = 32;
 
+/** The checks of an input that need no lookup, in the order their errors take precedence. */
+function checkedFields(input: CreateInteractionInput, maxJsonDepth: number) {
+  assertJsonDepth(input.interaction, 'interaction', maxJsonDepth);
+  assertJsonDepth(input.externalResponse, 'externalResponse', maxJsonDepth);
+  if (typeof input.resourceId !== 'string') {
+    throw new AppError('VALIDATION_ERROR', 'resourceId is required', { field: 'resourceId' });
+  }
+  return {
+    resourceId: assertLength(input.resourceId, 'resourceId', 1, 512),
+    externalReference:
+      input.externalReference == null ? null : assertLength(input.externalReference, 'externalReference', 1, 512),
+    userId: input.userId == null || input.userId === '' ? null : assertLength(input.userId, 'userId', 1, 256),
+    // A new unit of work gets a time-ordered UUID (v7), like interaction ids: its entries in the three uow_id
+    // indexes are appended at the right edge instead of landing on a random page each (fewer pages dirtied).
+    uowId: input.uowId == null || input.uowId === '' ? uuidv7() : assertUuid(input.uowId, 'uowId'),
+    interactionTimestamp:
+      input.interactionTimestamp == null || input.interactionTimestamp === ''
+        ? null
+        : parseTimestamp(input.interactionTimestamp, 'interactionTimestamp'),
+  };
+}
+
+function preparedFrom(
+  input: CreateInteractionInput,
+  id: string,
+  fields: ReturnType<typeof checkedFields>,
+  resourceTypeId: string,
+  actionId: string,
+  originId: string,
+): PreparedInteraction {
+  return {
+    id,
+    resourceId: fields.resourceId,
+    resourceTypeId,
+    actionId,
+    originId,
+    interaction: jsonParam(input.interaction),
+    interactionValue: input.interaction ?? null,
+    externalReference: fields.externalReference,
+    externalResponse: jsonParam(input.externalResponse),
+    uowId: fields.uowId,
+    userId: fields.userId,
+    interactionTimestamp: fields.interactionTimestamp,
+  };
+}
+
 /**
  * Validates one input and resolves its lookups (from the lookup cache; a query only for keys it does not hold).
  * Throws the AppError a caller should see: VALIDATION_ERROR, UNKNOWN_LOOKUP or LOOKUP_MISMATCH.
@@ -91,44 +137,53 @@ export const DEFAULT_MAX_JSON_DEPTH = 32;
 export async function prepareInteraction(
   db: Database,
   input: CreateInteractionInput,
-  { id = uuidv7(), maxJsonDepth = DEFAULT_MAX_JSON_DEPTH }: PrepareInteractionOptions = {},
+  { id, maxJsonDepth = DEFAULT_MAX_JSON_DEPTH }: PrepareInteractionOptions = {},
 ): Promise<PreparedInteraction> {
-  assertJsonDepth(input.interaction, 'interaction', maxJsonDepth);
-  assertJsonDepth(input.externalResponse, 'externalResponse', maxJsonDepth);
-  if (typeof input.resourceId !== 'string') {
-    throw new AppError('VALIDATION_ERROR', 'resourceId is required', { field: 'resourceId' });
-  }
-  const resourceId = assertLength(input.resourceId, 'resourceId', 1, 512);
-  const externalReference =
-    input.externalReference == null ? null : assertLength(input.externalReference, 'externalReference', 1, 512);
-  const userId = input.userId == null || input.userId === '' ? null : assertLength(input.userId, 'userId', 1, 256);
-  // A new unit of work gets a time-ordered UUID (v7), like interaction ids: its entries in the three uow_id indexes
-  // are appended at the right edge instead of landing on a random page each (fewer pages dirtied per insert).
-  const uowId = input.uowId == null || input.uowId === '' ? uuidv7() : assertUuid(input.uowId, 'uowId');
-  const interactionTimestamp =
-    input.interactionTimestamp == null || input.interactionTimestamp === ''
-      ? null
-      : parseTimestamp(input.interactionTimestamp, 'interactionTimestamp');
-  const reference = (mnemonic?: string | null, id?: string | null): LookupReference => ({ mnemonic, id });
+  const fields = checkedFields(input, maxJsonDepth);
   const [resourceTypeId, actionId, originId] = await Promise.all([
-    resolveLookupId(db, 'resourceType', reference(input.resourceType, input.resourceTypeId)),
-    resolveLookupId(db, 'action', reference(input.action, input.actionId)),
-    resolveLookupId(db, 'origin', reference(input.origin, input.originId)),
+    resolveLookupId(db, 'resourceType', { mnemonic: input.resourceType, id: input.resourceTypeId }),
+    resolveLookupId(db, 'action', { mnemonic: input.action, id: input.actionId }),
+    resolveLookupId(db, 'origin', { mnemonic: input.origin, id: input.originId }),
   ]);
-  return {
-    id,
-    resourceId,
-    resourceTypeId,
-    actionId,
-    originId,
-    interaction: jsonParam(input.interaction),
-    interactionValue: input.interaction ?? null,
-    externalReference,
-    externalResponse: jsonParam(input.externalResponse),
-    uowId,
-    userId,
-    interactionTimestamp,
-  };
+  return preparedFrom(input, id ?? uuidv7(), fields, resourceTypeId, actionId, originId);
+}
+
+/**
+ * prepareInteraction without waiting, for the usual input whose lookups are all in the lookup cache: the prepared
+ * row, or undefined when a lookup must be asked of the database (then prepareInteraction does). Throws the same
+ * errors. A 1,000-item batch costs no promise per item this way, which was a large share of its time in GC.
+ */
+export function prepareCachedInteraction(
+  db: Database,
+  input: CreateInteractionInput,
+  { id, maxJsonDepth = DEFAULT_MAX_JSON_DEPTH }: PrepareInteractionOptions = {},
+): PreparedInteraction | undefined {
+  const fields = checkedFields(input, maxJsonDepth);
+  const resourceTypeId = resolveCachedLookupId(db, 'resourceType', { mnemonic: input.resourceType, id: input.resourceTypeId });
+  const actionId = resolveCachedLookupId(db, 'action', { mnemonic: input.action, id: input.actionId });
+  const originId = resolveCachedLookupId(db, 'origin', { mnemonic: input.origin, id: input.originId });
+  if (resourceTypeId === undefined || actionId === undefined || originId === undefined) return undefined;
+  return preparedFrom(input, id ?? uuidv7(), fields, resourceTypeId, actionId, originId);
+}
+
+/**
+ * A PostgreSQL array literal of values that never need quoting (UUIDs checked or made here, ISO-8601 timestamps):
+ * `{a,b,NULL}`. The insert sends its columns as literals built here rather than as JS arrays, which pg would
+ * quote and escape element by element (a few per cent of a 1,000-item batch's CPU).
+ */
+function plainArray(values: readonly (string | null)[]): string {
+  return `{${values.map((value) => value ?? 'NULL').join(',')}}`;
+}
+
+/** A PostgreSQL array literal of any text: every element double-quoted, with `"` and `\` escaped; null → NULL. */
+function quotedArray(values: readonly (string | null)[]): string {
+  const element = (value: string | null) =>
+    value === null
+      ? 'NULL'
+      : value.includes('"') || value.includes('\\')
+        ? `"${value.replace(/["\\]/g, '\\$&')}"`
+        : `"${value}"`;
+  return `{${values.map(element).join(',')}}`;
 }
 
 /**
@@ -146,7 +201,9 @@ export async function insertInteractions(
   { idsMayExist = false }: { idsMayExist?: boolean } = {},
 ): Promise<InteractionRecord[]> {
   if (rows.length === 0) return [];
-  const column = <K extends keyof PreparedInteraction>(key: K) => rows.map((row) => row[key]);
+  const uuids = (key: 'id' | 'resourceTypeId' | 'actionId' | 'originId' | 'uowId') => plainArray(rows.map((row) => row[key]));
+  const texts = (key: 'resourceId' | 'interaction' | 'externalReference' | 'externalResponse' | 'userId') =>
+    quotedArray(rows.map((row) => row[key]));
   const stored = await sql.query<{ id: string; interactionNumber: number; createdDate: Date }>(
     `INSERT INTO interactions (id, resource_id, resource_type_id, action_id, origin_id, interaction,
        external_reference, external_response, uow_id, user_id, interaction_timestamp)
@@ -155,17 +212,17 @@ export async function insertInteractions(
      ${idsMayExist ? 'ON CONFLICT (id) DO NOTHING' : ''}
      RETURNING id, interaction_number AS "interactionNumber", created_date AS "createdDate"`,
     [
-      column('id'),
-      column('resourceId'),
-      column('resourceTypeId'),
-      column('actionId'),
-      column('originId'),
-      column('interaction'),
-      column('externalReference'),
-      column('externalResponse'),
-      column('uowId'),
-      column('userId'),
-      column('interactionTimestamp'),
+      uuids('id'),
+      texts('resourceId'),
+      uuids('resourceTypeId'),
+      uuids('actionId'),
+      uuids('originId'),
+      texts('interaction'),
+      texts('externalReference'),
+      texts('externalResponse'),
+      uuids('uowId'),
+      texts('userId'),
+      plainArray(rows.map((row) => row.interactionTimestamp?.toISOString() ?? null)),
     ],
     { prepare: true },
   );
@@ -337,19 +394,35 @@ async function prepareAll(
   inputs: readonly CreateInteractionInput[],
   options: (index: number) => PrepareInteractionOptions,
 ): Promise<PreparedInteraction[]> {
-  const settled = await Promise.allSettled(inputs.map((input, index) => prepareInteraction(db, input, options(index))));
-  const errors = settled.flatMap((result, index) => {
-    if (result.status === 'fulfilled') return [];
-    const error = result.reason;
+  const prepared: PreparedInteraction[] = new Array(inputs.length);
+  const errors: { index: number; code: string; message: string; details?: unknown }[] = [];
+  const refuse = (index: number, error: unknown) => {
     if (!(error instanceof AppError)) throw error;
-    return [{ index, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) }];
+    errors.push({ index, code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) });
+  };
+  // Synchronously from the lookup cache first; only items naming a lookup it does not hold wait for the database.
+  const uncached: number[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      const row = prepareCachedInteraction(db, input, options(index));
+      if (row) prepared[index] = row;
+      else uncached.push(index);
+    } catch (error) {
+      refuse(index, error);
+    }
+  });
+  const settled = await Promise.allSettled(uncached.map((index) => prepareInteraction(db, inputs[index], options(index))));
+  settled.forEach((result, i) => {
+    if (result.status === 'fulfilled') prepared[uncached[i]] = result.value;
+    else refuse(uncached[i], result.reason);
   });
   if (errors.length > 0) {
+    errors.sort((a, b) => a.index - b.index);
     throw new AppError('VALIDATION_ERROR', `${errors.length} of ${inputs.length} interactions are invalid; nothing was recorded`, {
       errors,
     });
   }
-  return settled.map((result) => (result as PromiseFulfilledResult<PreparedInteraction>).value);
+  return prepared;
 }
 
 /**

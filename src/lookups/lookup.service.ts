@@ -213,43 +213,70 @@ export interface LookupReference {
   id?: string | null;
 }
 
-/**
- * Resolves a mnemonic and/or id to the lookup's id. UNKNOWN_LOOKUP when either names nothing, LOOKUP_MISMATCH when
- * both are given and name different rows, VALIDATION_ERROR when neither is given.
- */
-export async function resolveLookupId(db: Database, kind: LookupKind, ref: LookupReference): Promise<string> {
-  const { label, table } = LOOKUP_META[kind];
-  const field = kind;
+/** A reference checked for shape: the id (a UUID) and the normalised mnemonic it names, either possibly null. */
+function parseReference(kind: LookupKind, ref: LookupReference): { id: string | null; mnemonic: string | null } {
   const hasMnemonic = ref.mnemonic != null && ref.mnemonic !== '';
   const hasId = ref.id != null && ref.id !== '';
   if (!hasMnemonic && !hasId) {
-    throw new AppError('VALIDATION_ERROR', `${field} (mnemonic) or ${field}Id (UUID) is required`, { field });
+    throw new AppError('VALIDATION_ERROR', `${kind} (mnemonic) or ${kind}Id (UUID) is required`, { field: kind });
   }
-  const id = hasId ? assertUuid(ref.id as string, `${field}Id`) : null;
-  const mnemonic = hasMnemonic ? normalizeMnemonic(ref.mnemonic as string, field) : null;
-  // Served from the lookup cache; only a key it does not hold costs a query (unknown keys are never cached).
-  const cache = lookupCacheOf(db);
-  let byId = id ? cache.getById(kind, id) : undefined;
-  let byMnemonic = mnemonic ? cache.getByMnemonic(kind, mnemonic) : undefined;
-  if ((id && !byId) || (mnemonic && !byMnemonic)) {
-    const rows = await db.sql.query<LookupRecord>(`SELECT ${LOOKUP_COLUMNS} FROM ${table} WHERE id = $1::uuid OR mnemonic = $2`, [
-      id,
-      mnemonic,
-    ]);
-    cache.remember(kind, rows);
-    byId = id ? rows.find((row) => row.id === id) : undefined;
-    byMnemonic = mnemonic ? rows.find((row) => row.mnemonic === mnemonic) : undefined;
-  }
-  if (id && !byId) throw new AppError('UNKNOWN_LOOKUP', `No ${label} with id ${id}`, { field: `${field}Id`, value: id });
+  return {
+    id: hasId ? assertUuid(ref.id as string, `${kind}Id`) : null,
+    mnemonic: hasMnemonic ? normalizeMnemonic(ref.mnemonic as string, kind) : null,
+  };
+}
+
+/** The id both rows agree on; UNKNOWN_LOOKUP when a key names nothing, LOOKUP_MISMATCH when they differ. */
+function agreedId(
+  kind: LookupKind,
+  { id, mnemonic }: { id: string | null; mnemonic: string | null },
+  byId: LookupRecord | undefined,
+  byMnemonic: LookupRecord | undefined,
+): string {
+  const { label } = LOOKUP_META[kind];
+  if (id && !byId) throw new AppError('UNKNOWN_LOOKUP', `No ${label} with id ${id}`, { field: `${kind}Id`, value: id });
   if (mnemonic && !byMnemonic) {
-    throw new AppError('UNKNOWN_LOOKUP', `No ${label} with mnemonic ${mnemonic}`, { field, value: mnemonic });
+    throw new AppError('UNKNOWN_LOOKUP', `No ${label} with mnemonic ${mnemonic}`, { field: kind, value: mnemonic });
   }
   if (byId && byMnemonic && byId.id !== byMnemonic.id) {
-    throw new AppError('LOOKUP_MISMATCH', `${field} ${mnemonic} and ${field}Id ${id} name different ${label}s`, {
-      field,
+    throw new AppError('LOOKUP_MISMATCH', `${kind} ${mnemonic} and ${kind}Id ${id} name different ${label}s`, {
+      field: kind,
       mnemonic,
       id,
     });
   }
   return (byId ?? byMnemonic)!.id;
+}
+
+/**
+ * resolveLookupId from the lookup cache alone, synchronously: the id when the cache holds every key the reference
+ * names, undefined when one must be asked of the database. Throws as resolveLookupId does otherwise. A batch
+ * resolves its items through this first, so the usual item (cached lookups) costs no promise at all.
+ */
+export function resolveCachedLookupId(db: Database, kind: LookupKind, ref: LookupReference): string | undefined {
+  const parsed = parseReference(kind, ref);
+  const cache = lookupCacheOf(db);
+  const byId = parsed.id ? cache.getById(kind, parsed.id) : undefined;
+  const byMnemonic = parsed.mnemonic ? cache.getByMnemonic(kind, parsed.mnemonic) : undefined;
+  if ((parsed.id && !byId) || (parsed.mnemonic && !byMnemonic)) return undefined;
+  return agreedId(kind, parsed, byId, byMnemonic);
+}
+
+/**
+ * Resolves a mnemonic and/or id to the lookup's id. UNKNOWN_LOOKUP when either names nothing, LOOKUP_MISMATCH when
+ * both are given and name different rows, VALIDATION_ERROR when neither is given.
+ */
+export async function resolveLookupId(db: Database, kind: LookupKind, ref: LookupReference): Promise<string> {
+  // Served from the lookup cache; only a key it does not hold costs a query (unknown keys are never cached).
+  const cached = resolveCachedLookupId(db, kind, ref);
+  if (cached !== undefined) return cached;
+  const parsed = parseReference(kind, ref);
+  const rows = await db.sql.query<LookupRecord>(
+    `SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_META[kind].table} WHERE id = $1::uuid OR mnemonic = $2`,
+    [parsed.id, parsed.mnemonic],
+  );
+  lookupCacheOf(db).remember(kind, rows);
+  const byId = parsed.id ? rows.find((row) => row.id === parsed.id) : undefined;
+  const byMnemonic = parsed.mnemonic ? rows.find((row) => row.mnemonic === parsed.mnemonic) : undefined;
+  return agreedId(kind, parsed, byId, byMnemonic);
 }

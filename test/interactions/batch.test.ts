@@ -93,6 +93,90 @@ describe('POST /api/interactions/batch', () => {
     expect(await countInteractions(t.database.db, 'batch-atomic-')).toBe(0);
   });
 
+  it('stores text and JSON exactly, whatever quotes, backslashes, braces or commas they hold', async () => {
+    // The insert sends each column as one PostgreSQL array literal: every character that means something in that
+    // syntax must come back as it was sent (read back from the database, not from the echoed response).
+    const awkward = ['batch-text-"quoted"', 'batch-text-back\\slash', 'batch-text-{brace},comma', 'batch-text- NULL '];
+    const fields = awkward.map((resourceId, i) => ({
+      resourceId,
+      userId: i === 3 ? 'NULL' : `user "${i}" \\ {x}`,
+      externalReference: i === 0 ? null : `ref,${i}}{"\\`,
+      interaction: { text: `say "hi" \\ {${i}}`, list: ['a,b', '"', '\\'], unicode: 'é ✓ 😀', nested: { n: i } },
+      externalResponse: i === 2 ? ['x"y', { z: '\\n' }] : null,
+      interactionTimestamp: i === 1 ? '2026-01-02T03:04:05.678Z' : null,
+    }));
+    const items = fields.map((extra) => orderBody(extra.resourceId, extra));
+    const response = await api(t.app, t.keys.write).post('/api/interactions/batch').send({ interactions: items });
+    expect(response.status).toBe(201);
+    const stored = await t.database.db.sql.query<Record<string, unknown>>(
+      `SELECT resource_id AS "resourceId", user_id AS "userId", external_reference AS "externalReference", interaction,
+         external_response AS "externalResponse", interaction_timestamp AS "interactionTimestamp"
+       FROM interactions WHERE resource_id LIKE 'batch-text-%' ORDER BY interaction_number`,
+    );
+    expect(stored).toEqual(
+      fields.map((extra) => ({
+        ...extra,
+        interactionTimestamp: extra.interactionTimestamp ? new Date(extra.interactionTimestamp) : null,
+      })),
+    );
+  });
+
+  it('resolves lookups the cache does not hold yet beside cached ones, in input order', async () => {
+    // A lookup created after the cache was filled is resolved through the database; the other items come from
+    // the cache; both kinds keep their places, and a bad item still fails the batch by its index.
+    const created = await api(t.app, t.keys.admin).post('/api/actions').send({ mnemonic: 'BATCH_FRESH_ACTION' });
+    expect(created.status).toBe(201);
+    const items = [
+      orderBody('batch-mixed-0'),
+      orderBody('batch-mixed-1', { action: 'BATCH_FRESH_ACTION' }),
+      orderBody('batch-mixed-2', { actionId: created.body.id, action: undefined }),
+      orderBody('batch-mixed-3', { action: 'UPDATE' }),
+    ];
+    const response = await api(t.app, t.keys.write).post('/api/interactions/batch').send({ interactions: items });
+    expect(response.status).toBe(201);
+    const update = await api(t.app, t.keys.read).get('/api/actions').query({ limit: 100 });
+    const idOf = (mnemonic: string) => update.body.data.find((a: { mnemonic: string }) => a.mnemonic === mnemonic).id;
+    expect(response.body.data.map((row: { resourceId: string; actionId: string }) => [row.resourceId, row.actionId])).toEqual([
+      ['batch-mixed-0', idOf('CREATE')],
+      ['batch-mixed-1', created.body.id],
+      ['batch-mixed-2', created.body.id],
+      ['batch-mixed-3', idOf('UPDATE')],
+    ]);
+    expect(await countInteractions(t.database.db, 'batch-mixed-')).toBe(4);
+
+    const another = await api(t.app, t.keys.admin).post('/api/actions').send({ mnemonic: 'BATCH_FRESH_ACTION_2' });
+    const refused = await api(t.app, t.keys.write)
+      .post('/api/interactions/batch')
+      .send({
+        interactions: [
+          orderBody('batch-refused-0', { action: 'BATCH_FRESH_ACTION_2' }),
+          orderBody('batch-refused-1', { action: 'NO_SUCH_ACTION' }),
+          orderBody('batch-refused-2', { resourceId: '' }),
+          orderBody('batch-refused-3', { actionId: another.body.id, action: 'UPDATE' }),
+        ],
+      });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.errors.map((e: { index: number; code: string }) => [e.index, e.code])).toEqual([
+      [1, 'UNKNOWN_LOOKUP'],
+      [2, 'VALIDATION_ERROR'],
+      [3, 'LOOKUP_MISMATCH'],
+    ]);
+    expect(await countInteractions(t.database.db, 'batch-refused-')).toBe(0);
+  });
+
+  it('answers without an ETag, which only reads keep', async () => {
+    const created = await api(t.app, t.keys.write)
+      .post('/api/interactions/batch')
+      .send({ interactions: [orderBody('batch-etag-0')] });
+    expect(created.status).toBe(201);
+    expect(created.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(created.headers['content-length']).toBe(String(Buffer.byteLength(created.text)));
+    expect(created.headers.etag).toBeUndefined();
+    const read = await api(t.app, t.keys.read).get(`/api/interactions/${created.body.data[0].interactionId}`);
+    expect(read.status).toBe(200);
+    expect(read.headers.etag).toMatch(/^W\/"/);
+  });
+
   it('refuses more than 1,000 items', async () => {
     const items = Array.from({ length: 1001 }, (_, i) => orderBody(`batch-big-${i}`));
     const response = await api(t.app, t.keys.write).post('/api/interactions/batch').send({ interactions: items });
