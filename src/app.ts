@@ -161,6 +161,8 @@ export async function buildApp({
 
   // The web console: static assets and index.html for client routes; never shadows the paths above.
   app.use(serveConsole({ dir: consoleDir }));
+  // Any other path, asked for by a client that does not want a page: a coded JSON 404 like the API's own.
+  app.use((req: Request, res: Response) => sendError(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.originalUrl}`)));
 
   // Body parser failures, database outages and anything unexpected: coded JSON errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -3,6 +3,7 @@ import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 
 import { errorBody, httpStatusFor, retryAfterSeconds, type AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
 import { asAppError, toAppError } from '../graphql/errors';
+import { requireScope } from '../auth/scopes';
 import type { RestRoute } from './route';
 
 /** Sends an AppError as the documented REST error body with its status. */
@@ -31,6 +32,9 @@ export function createRestRouter(
     }
     router[route.method](route.path, async (req: Request, res: Response) => {
       try {
+        // The key's scope first, before the request is read: a key that may not call the route learns that (403),
+        // not what is wrong with its parameters. The operation's resolvers check it again and charge the rate limit.
+        if (route.doc) requireScope(req.principal ?? null, route.doc.scope);
         const variableValues = route.variables ? route.variables(req) : {};
         const result = await execute({ schema, document, variableValues, contextValue: contextFor(req) });
         if (result.errors?.length) {

@@ -151,6 +151,16 @@ describe.each(ROWS)('$name (needs $scope)', ({ route, name, scope }) => {
     expect(res.body.error).toMatchObject({ code: 'FORBIDDEN', details: { requiredScope: scope } });
   });
 
+  it(`is 403 FORBIDDEN with a key lacking "${scope}" even when the request is malformed`, async () => {
+    // The scope is checked before the request is read: such a key learns it may not call the route, not what is
+    // wrong with its parameters.
+    const path = `${route.path.replace(/:\w+/g, 'not-a-uuid')}?limit=0&page=x&days=-1&startDate=nope`;
+    const req = request(t.app)[route.method](path).set('x-api-key', keyLacking(scope));
+    const res = route.method === 'get' ? await req : await req.send([1]);
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ code: 'FORBIDDEN', details: { requiredScope: scope } });
+  });
+
   it(`succeeds (2xx) with a "${scope}" key`, async () => {
     const res = await send(route, name, keyWith(scope));
     expect(res.status).toBeGreaterThanOrEqual(200);

@@ -118,3 +118,20 @@ it('answers a NUL character in a filter with 400, not 500', async () => {
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('VALIDATION_ERROR');
 });
+
+it('answers an unknown path outside the API with a coded JSON 404, and a browser with the console page', async () => {
+  for (const accept of [undefined, 'application/json', '*/*']) {
+    const req = request(t.app).get('/no-such-page').set('x-api-key', t.keys.read);
+    const res = accept ? await req.set('accept', accept) : await req;
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /no-such-page' } });
+  }
+  const posted = await request(t.app).post('/no-such-page').send({ a: 1 });
+  expect(posted.status).toBe(404);
+  expect(posted.body.error.code).toBe('NOT_FOUND');
+  // A browser asking for a page of the single-page console gets it (or the "not built" page), never the JSON.
+  const page = await request(t.app).get('/no-such-page').set('accept', 'text/html');
+  expect([200, 503]).toContain(page.status);
+  expect(page.headers['content-type']).toMatch(/^text\/html/);
+});
