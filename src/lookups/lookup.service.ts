@@ -248,13 +248,8 @@ function agreedId(
   return (byId ?? byMnemonic)!.id;
 }
 
-/**
- * resolveLookupId from the lookup cache alone, synchronously: the id when the cache holds every key the reference
- * names, undefined when one must be asked of the database. Throws as resolveLookupId does otherwise. A batch
- * resolves its items through this first, so the usual item (cached lookups) costs no promise at all.
- */
-export function resolveCachedLookupId(db: Database, kind: LookupKind, ref: LookupReference): string | undefined {
-  const parsed = parseReference(kind, ref);
+/** The id from the lookup cache when it holds every key of the (parsed) reference, else undefined. */
+function cachedLookupId(db: Database, kind: LookupKind, parsed: ReturnType<typeof parseReference>): string | undefined {
   const cache = lookupCacheOf(db);
   const byId = parsed.id ? cache.getById(kind, parsed.id) : undefined;
   const byMnemonic = parsed.mnemonic ? cache.getByMnemonic(kind, parsed.mnemonic) : undefined;
@@ -263,14 +258,23 @@ export function resolveCachedLookupId(db: Database, kind: LookupKind, ref: Looku
 }
 
 /**
+ * resolveLookupId from the lookup cache alone, synchronously: the id when the cache holds every key the reference
+ * names, undefined when one must be asked of the database. Throws as resolveLookupId does otherwise. A batch
+ * resolves its items through this first, so the usual item (cached lookups) costs no promise at all.
+ */
+export function resolveCachedLookupId(db: Database, kind: LookupKind, ref: LookupReference): string | undefined {
+  return cachedLookupId(db, kind, parseReference(kind, ref));
+}
+
+/**
  * Resolves a mnemonic and/or id to the lookup's id. UNKNOWN_LOOKUP when either names nothing, LOOKUP_MISMATCH when
  * both are given and name different rows, VALIDATION_ERROR when neither is given.
  */
 export async function resolveLookupId(db: Database, kind: LookupKind, ref: LookupReference): Promise<string> {
-  // Served from the lookup cache; only a key it does not hold costs a query (unknown keys are never cached).
-  const cached = resolveCachedLookupId(db, kind, ref);
-  if (cached !== undefined) return cached;
   const parsed = parseReference(kind, ref);
+  // Served from the lookup cache; only a key it does not hold costs a query (unknown keys are never cached).
+  const cached = cachedLookupId(db, kind, parsed);
+  if (cached !== undefined) return cached;
   const rows = await db.sql.query<LookupRecord>(
     `SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_META[kind].table} WHERE id = $1::uuid OR mnemonic = $2`,
     [parsed.id, parsed.mnemonic],
