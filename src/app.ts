@@ -143,7 +143,6 @@ export async function buildApp({
 
   app.use('/api', authenticate(db, sendError));
   app.use(createRestRouter(schema, REST_ROUTES, contextFor, reportInternal));
-  app.use('/api', (req, res) => sendError(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.originalUrl}`)));
 
   const graphqlAuth = authenticate(db, (res, error) => {
     res.status(httpStatusFor(error.code)).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
@@ -161,7 +160,8 @@ export async function buildApp({
 
   // The web console: static assets and index.html for client routes; never shadows the paths above.
   app.use(serveConsole({ dir: consoleDir }));
-  // Any other path, asked for by a client that does not want a page: a coded JSON 404 like the API's own.
+  // Any other path (an unknown /api route included, once its key passed), unless a browser asked for a console
+  // page: a coded JSON 404.
   app.use((req: Request, res: Response) => sendError(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.originalUrl}`)));
 
   // Body parser failures, database outages and anything unexpected: coded JSON errors, never a stack trace.

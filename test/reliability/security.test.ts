@@ -127,6 +127,11 @@ it('answers an unknown path outside the API with a coded JSON 404, and a browser
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /no-such-page' } });
   }
+  // An unknown API route: the key first (401 without one), then the same 404.
+  expect((await request(t.app).get('/api/no-such-route')).status).toBe(401);
+  const apiRoute = await request(t.app).get('/api/no-such-route').set('x-api-key', t.keys.read).set('accept', 'text/html');
+  expect(apiRoute.status).toBe(404);
+  expect(apiRoute.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /api/no-such-route' } });
   const posted = await request(t.app).post('/no-such-page').send({ a: 1 });
   expect(posted.status).toBe(404);
   expect(posted.body.error.code).toBe('NOT_FOUND');
