@@ -9,6 +9,7 @@ import {
 import { api, createTestApp, type TestApp } from '../helpers/app';
 import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
 import { orderBody } from '../helpers/interactions';
+import type { InteractionPage } from '../../packages/client/src/types';
 
 // Keyset (cursor) pagination of the interaction list, REST `cursor` and the GraphQL connection. Each group of tests
 // uses its own resource type, so rows one test adds never reach another's filter.
@@ -52,18 +53,8 @@ async function createBatch(resourceType: string, prefix: string, count: number):
 
 const ids = (rows: { interactionId: string }[]) => rows.map((row) => row.interactionId);
 
-interface RestPage {
-  data: { interactionId: string; createdDate: string; interactionNumber: number }[];
-  pagination: {
-    page: number;
-    limit: number;
-    total: number;
-    totalPages: number;
-    hasNext: boolean;
-    hasPrev: boolean;
-    nextCursor: string | null;
-  };
-}
+/** A REST list answer, as the SDK types it (`pagination.nextCursor` included). */
+type RestPage = InteractionPage;
 
 /** Walks the REST list with cursors from the first page; `between` runs after each page but the last. */
 async function walkRest(query: string, between?: (pageIndex: number) => Promise<void>): Promise<RestPage[]> {
