@@ -69,12 +69,14 @@ export function startCpuMeter(serverPid?: number): ((items?: number) => CpuUse) 
     const round = (n: number) => Math.round(n * 100) / 100;
     const use: CpuUse = {
       wallSeconds: round(wallSeconds),
-      ...(serverBefore !== null && serverAfter !== null ? { serverSeconds: round((serverAfter - serverBefore) / TICKS_PER_SECOND) } : {}),
+      ...(serverBefore !== null && serverAfter !== null
+        ? { serverSeconds: round((serverAfter - serverBefore) / TICKS_PER_SECOND) }
+        : {}),
       postgresSeconds: round(postgresTicksUsed / TICKS_PER_SECOND),
       benchSeconds: round((bench.user + bench.system) / 1e6),
     };
     if (items && items > 0) {
-      const per = (seconds: number) => Math.round((seconds * 1e6) / items * 10) / 10;
+      const per = (seconds: number) => Math.round(((seconds * 1e6) / items) * 10) / 10;
       use.perItemUs = {
         ...(use.serverSeconds !== undefined ? { server: per(use.serverSeconds) } : {}),
         postgres: per(use.postgresSeconds),

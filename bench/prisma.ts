@@ -9,20 +9,18 @@
  * (default url postgresql://postgres@127.0.0.1:5432/bench_run, 5 s per side). Rows it inserts carry
  * `user_id = <userId>` (default `bench-prisma-<random>`) and are deleted before it returns. See docs/benchmarks.md.
  */
+import { BENCH_DB_LIMITS } from './db-limits';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { v7 as uuidv7 } from 'uuid';
 import { openDatabase, type Database } from '../src/db/database';
-import {
-  countInteractions,
-  findInteractionsAfter,
-  getInteraction,
-  insertInteractions,
-  type PreparedInteraction,
-} from '../src/interactions/interaction.service';
-import { LOOKUP_COLUMNS } from '../src/lookups/lookup.cache';
+import { countInteractions } from '../src/interactions/interaction.count';
+import { findInteractionsAfter, getInteraction } from '../src/interactions/interaction.find';
+import { insertInteractions } from '../src/interactions/interaction.insert';
+import type { PreparedInteraction } from '../src/interactions/interaction.prepare';
+import { LOOKUP_COLUMNS } from '../src/lookups/lookup.kinds';
 import { sampleKeys, type Samples } from './dataset';
 
 /** One side (Prisma or raw) of one operation. */
@@ -236,12 +234,12 @@ function operations(
 
   return {
     getById: {
-      description: 'interaction by id: prisma.interaction.findUnique vs getInteraction (SELECT … WHERE id = $1)',
-      prisma: (random) => prisma.interaction.findUnique({ where: { id: pick(samples.ids, random) } }),
+      description: 'interaction by id: prisma.interaction.findFirst vs getInteraction (SELECT … WHERE id = $1)',
+      prisma: (random) => prisma.interaction.findFirst({ where: { id: pick(samples.ids, random) } }),
       raw: (random) => getInteraction(db, { id: pick(samples.ids, random) }),
       async check() {
         const [viaPrisma, viaRaw] = await Promise.all([
-          prisma.interaction.findUnique({ where: { id: samples.ids[0] } }),
+          prisma.interaction.findFirst({ where: { id: samples.ids[0] } }),
           getInteraction(db, { id: samples.ids[0] }),
         ]);
         return viaPrisma?.id === viaRaw.id && Number(viaPrisma.interactionNumber) === viaRaw.interactionNumber;
@@ -249,7 +247,7 @@ function operations(
     },
     listByResource: {
       description:
-        'page of 50 by resourceId + total: prisma findMany(take 50) + count vs the service\'s deferred-join page + count',
+        "page of 50 by resourceId + total: prisma findMany(take 50) + count vs the service's deferred-join page + count",
       prisma: (random) => prismaPage(pick(samples.resourceIds, random)),
       raw: (random) => rawPage(pick(samples.resourceIds, random)),
       async check() {
@@ -399,7 +397,7 @@ if (require.main === module) {
   (async () => {
     const loadAtStart = os.loadavg().map((n) => Number(n.toFixed(2)));
     const startedAt = new Date().toISOString();
-    const db = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+    const db = await openDatabase({ kind: 'postgres', limits: BENCH_DB_LIMITS, url, poolSize: 2 });
     const samples = await sampleKeys(db.sql).finally(() => db.close());
     const comparison = await comparePrismaAndRaw(url, { seconds, concurrency: 4, samples });
     const loadAverage = { atStart: loadAtStart, atEnd: os.loadavg().map((n) => Number(n.toFixed(2))) };

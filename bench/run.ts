@@ -3,22 +3,33 @@
  * it, drives each scenario over HTTP with autocannon, measures raw-driver baselines on the same database, and
  * prints ONE JSON document (progress goes to stderr). See docs/benchmarks.md.
  */
+import { BENCH_DB_LIMITS } from './db-limits';
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
-import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
-import { refreshTimeline } from '../src/timeline/timeline.service';
+import { refreshTimeline } from '../src/timeline/timeline.refresh';
 import { startCpuMeter, type CpuUse } from './cpu';
 import { bracket, singleRowBaseline, unnestBaseline, type BaselineResult, type BracketedBaseline } from './baselines';
 import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
 import { comparePrismaAndRaw, type PrismaComparison } from './prisma';
+import { driveScenario } from './load';
+import { percentile } from './stats';
 import { buildScenarios, type BenchRequest, type Scenario } from './scenarios';
+import { MEMORY_SCENARIO, runReadMemory, type MemoryResult } from './memory';
+import {
+  FEED_LATENCY_SCENARIOS,
+  FEED_SCENARIOS,
+  FEED_THROUGHPUT_SCENARIO,
+  runFeedLatency,
+  runFeedThroughput,
+  type FeedLatencyResult,
+  type FeedThroughputResult,
+} from './feed';
 import { memoryOf, SERVER_NODE_OPTIONS, startServer, type ServerProcess } from './server';
 
 interface Options {
@@ -36,6 +47,14 @@ interface Options {
   serverDir: string | null;
   /** Times the hot-path queries through Prisma and through the raw pool (bench/prisma.ts), PostgreSQL only. */
   prismaComparison: boolean;
+  /** Seconds of the 100-connection read load of the memory scenario (bench/memory.ts). */
+  memorySeconds: number;
+  /** Seconds of writes of each feed latency scenario (bench/feed.ts). */
+  feedSeconds: number;
+  /** Single creates per second of the feed latency scenarios. */
+  feedRate: number;
+  /** Pairs of rounds (without, with subscribers) of the feed throughput scenario. */
+  feedPairs: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -52,6 +71,10 @@ function parseArgs(argv: string[]): Options {
     database: process.env.BENCH_DATABASE ?? 'bench_run',
     serverDir: null,
     prismaComparison: false,
+    memorySeconds: 60,
+    feedSeconds: 20,
+    feedRate: 200,
+    feedPairs: 2,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -93,6 +116,18 @@ function parseArgs(argv: string[]): Options {
       case '--keep':
         options.keep = true;
         break;
+      case '--memory-seconds':
+        options.memorySeconds = int();
+        break;
+      case '--feed-seconds':
+        options.feedSeconds = int();
+        break;
+      case '--feed-rate':
+        options.feedRate = int();
+        break;
+      case '--feed-pairs':
+        options.feedPairs = int();
+        break;
       case '--prisma-comparison':
         options.prismaComparison = true;
         break;
@@ -133,7 +168,7 @@ async function preparePostgres(
   } finally {
     await admin.end();
   }
-  const db = await openDatabase({ kind: 'postgres', url, poolSize: 2 });
+  const db = await openDatabase({ kind: 'postgres', limits: BENCH_DB_LIMITS, url, poolSize: 2 });
   let seconds: Record<string, number>;
   try {
     seconds = await load(db, options);
@@ -181,12 +216,6 @@ async function preparePGlite(
   } finally {
     await db.close();
   }
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Number(sorted[Math.max(0, index)].toFixed(2));
 }
 
 interface ScenarioResult {
@@ -253,28 +282,8 @@ async function runScenario(
     const memory = memoryOf(server.pid);
     if (memory) peakRss = Math.max(peakRss, memory.rssMb);
   }, 100);
-  const drive = (seconds: number, onResponse: (statusCode: number, responseTime: number) => void) => {
-    const instance = autocannon({
-      url: server.url,
-      connections: scenario.connections,
-      duration: seconds,
-      timeout: 30,
-      headers: { 'x-api-key': key, 'content-type': 'application/json' },
-      requests: [
-        {
-          ...scenario.next(),
-          setupRequest: (request: object) => {
-            const next = scenario.next();
-            return { ...request, ...next, headers: { ...(request as { headers?: object }).headers, ...next.headers } };
-          },
-        },
-      ],
-    } as autocannon.Options) as unknown as EventEmitter & Promise<autocannon.Result>;
-    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) =>
-      onResponse(statusCode, responseTime),
-    );
-    return instance;
-  };
+  const drive = (seconds: number, onResponse: (statusCode: number, responseTime: number) => void) =>
+    driveScenario({ url: server.url, key, scenario, seconds, onResponse });
   // Unmeasured warm-up (JIT, pools, caches); its acknowledged creates are counted too, for the presence check.
   let warmupCreated = 0;
   if (warmup > 0) {
@@ -339,7 +348,12 @@ async function main() {
   const openBenchDb = () =>
     options.pglite
       ? openDatabase({ kind: 'pglite', dataDir: (prepared as { dataDir: string }).dataDir })
-      : openDatabase({ kind: 'postgres', url: (prepared as { url: string }).url, poolSize: 2 });
+      : openDatabase({
+          kind: 'postgres',
+          limits: BENCH_DB_LIMITS,
+          url: (prepared as { url: string }).url,
+          poolSize: 2,
+        });
 
   // Keys before the server starts: PGlite admits one process at a time.
   let db = await openBenchDb();
@@ -361,8 +375,12 @@ async function main() {
     readConnections: options.readConnections,
     batchSize: options.batchSize,
   }).filter((s) => !options.scenarios || options.scenarios.includes(s.name));
+  const runMemory = !options.scenarios || options.scenarios.includes(MEMORY_SCENARIO);
+  const feedScenarios = FEED_SCENARIOS.filter((name) => !options.scenarios || options.scenarios.includes(name));
   if (options.scenarios) {
-    const unknown = options.scenarios.filter((name) => !scenarios.some((s) => s.name === name));
+    const unknown = options.scenarios.filter(
+      (name) => name !== MEMORY_SCENARIO && !FEED_SCENARIOS.includes(name) && !scenarios.some((s) => s.name === name),
+    );
     if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}`);
   }
 
@@ -374,7 +392,12 @@ async function main() {
     progress(`baseline ${name} (${when})…`);
     const result =
       name === 'singleRowInsert'
-        ? await singleRowBaseline(url, { concurrency: 64, seconds: options.duration, lookups, userId: marker('baseline') })
+        ? await singleRowBaseline(url, {
+            concurrency: 64,
+            seconds: options.duration,
+            lookups,
+            userId: marker('baseline'),
+          })
         : await unnestBaseline(url, {
             concurrency: 4,
             seconds: options.duration,
@@ -400,15 +423,13 @@ async function main() {
   }
 
   progress('starting the service…');
-  const server = await startServer(
-    {
-      ADMIN_API_KEY: adminKey,
-      ...(options.pglite
-        ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' }
-        : { DATABASE_URL: (prepared as { url: string }).url }),
-    },
-    options.serverDir ?? undefined,
-  );
+  const serverEnv = {
+    ADMIN_API_KEY: adminKey,
+    ...(options.pglite
+      ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' }
+      : { DATABASE_URL: (prepared as { url: string }).url }),
+  };
+  const server = await startServer(serverEnv, options.serverDir ?? undefined);
   const results: Record<string, ScenarioResult> = {};
   const serverInfo: { vmHwmMb: number | null; exitCode: number | null } = { vmHwmMb: null, exitCode: null };
   try {
@@ -418,7 +439,10 @@ async function main() {
       progress(`scenario ${scenario.name} (${options.duration} s, ${scenario.connections} connections)…`);
       const result = await runScenario(server, adminKey, scenario, options.duration, options.warmup);
       if (baselineName && options.pglite) {
-        baselines[baselineName] = { status: 'skipped', reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL' };
+        baselines[baselineName] = {
+          status: 'skipped',
+          reason: 'PGlite admits one connection; raw-driver baselines need PostgreSQL',
+        };
       } else if (baselineName && before && result.status === 'ok') {
         const after = await runBaseline(baselineName, 'after');
         const baseline = bracket(before, after);
@@ -435,6 +459,51 @@ async function main() {
     // VmHWM is the kernel's own peak of the whole life of the process: read it just before it exits.
     serverInfo.vmHwmMb = memoryOf(server.pid)?.hwmMb ?? null;
     serverInfo.exitCode = await server.stop();
+  }
+  // Its own service, after the other one stopped (PGlite admits one process), with npm start's V8 settings.
+  let memory: MemoryResult | undefined;
+  if (runMemory) {
+    progress(`scenario ${MEMORY_SCENARIO} (${options.memorySeconds} s, 100 connections, npm start's V8 settings)…`);
+    memory = await runReadMemory(
+      serverEnv,
+      adminKey,
+      { seconds: options.memorySeconds, connections: 100, settleSeconds: 15 },
+      options.serverDir ?? undefined,
+    );
+    progress(`${MEMORY_SCENARIO}: ${JSON.stringify(memory)}`);
+  }
+
+  // The live feed (issue 18), each scenario on a service of its own started as npm start starts it. Their single
+  // creates are the create-single scenario's requests, marked with the feed scenario's name.
+  const feed: Record<string, FeedLatencyResult | FeedThroughputResult> = {};
+  const singleCreates = (name: string) =>
+    buildScenarios({
+      samples,
+      marker: () => marker(name),
+      readConnections: options.readConnections,
+      batchSize: options.batchSize,
+    }).find((s) => s.name === 'create-single')!;
+  const feedContext = { serverEnv, key: adminKey, serverDir: options.serverDir ?? undefined, progress };
+  for (const name of feedScenarios) {
+    progress(`scenario ${name}…`);
+    if (name === FEED_THROUGHPUT_SCENARIO) {
+      feed[name] = await runFeedThroughput(feedContext, singleCreates(name), {
+        idle: 96,
+        readers: 4,
+        seconds: options.duration,
+        warmup: options.warmup,
+        pairs: options.feedPairs,
+      });
+    } else {
+      feed[name] = await runFeedLatency(feedContext, name, singleCreates(name), marker(name), {
+        idle: FEED_LATENCY_SCENARIOS[name as keyof typeof FEED_LATENCY_SCENARIOS],
+        rate: options.feedRate,
+        seconds: options.feedSeconds,
+        graceSeconds: 10,
+        warmup: options.warmup,
+      });
+    }
+    progress(`${name}: ${JSON.stringify(feed[name])}`);
   }
 
   // Every 201 must be a row: count this run's markers after the server has shut down (and flushed).
@@ -456,7 +525,12 @@ async function main() {
     };
   }
   // Leave the database at its loaded size for the next --keep run.
-  const markers = [...scenarios.map((s) => marker(s.name)), marker('baseline'), 'bench-probe'];
+  const markers = [
+    ...scenarios.map((s) => marker(s.name)),
+    ...feedScenarios.map(marker),
+    marker('baseline'),
+    'bench-probe',
+  ];
   const [{ removed }] = await db.sql.query<{ removed: number }>(
     `WITH gone AS (DELETE FROM interactions WHERE user_id = ANY($1::text[]) RETURNING 1) SELECT count(*) AS removed FROM gone`,
     [markers],
@@ -492,6 +566,8 @@ async function main() {
     baselines,
     ...(prismaComparison ? { prismaComparison } : {}),
     scenarios: results,
+    ...(memory ? { [MEMORY_SCENARIO]: memory } : {}),
+    ...(feedScenarios.length ? { feed } : {}),
     server: { peakRssMb: peakRss, vmHwmMb: serverInfo.vmHwmMb, exitCode: serverInfo.exitCode },
     acknowledgedCreates: acknowledgement,
     cleanup: { benchRowsRemoved: removed },

@@ -130,6 +130,16 @@ export function buildScenarios({ samples, marker, readConnections, batchSize }: 
       method: 'GET',
       path: '/api/interactions/timeline?days=90',
     })),
+    // A resource's or a user's own timeline: counted live through the filter's index (the daily counts cannot
+    // answer them), the cost issue 14 (defect 3) asked to see.
+    read('timeline-90-days-resource', 'GET /api/interactions/timeline?days=90&resourceId=<random existing>', () => ({
+      method: 'GET',
+      path: `/api/interactions/timeline?days=90&resourceId=${encodeURIComponent(pick(samples.resourceIds))}`,
+    })),
+    read('timeline-90-days-user', 'GET /api/interactions/timeline?days=90&userId=<random existing>', () => ({
+      method: 'GET',
+      path: `/api/interactions/timeline?days=90&userId=${encodeURIComponent(pick(samples.userIds))}`,
+    })),
     read('trace-summary', 'GET /api/traces/<random existing uowId>/summary', () => ({
       method: 'GET',
       path: `/api/traces/${pick(samples.uowIds)}/summary`,

@@ -1,12 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../test/helpers/service';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 
 /**
  * V8 flags the service runs with: `BENCH_SERVER_NODE_OPTIONS`, default a capped heap. Without a cap V8 lets the
- * heap grow to ~400 MB RSS under the batch scenario; with it the process stays near 230 MB at the same throughput
- * (docs/benchmarks.md). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
+ * heap grow far beyond what the service needs under the batch scenario, at the same throughput (docs/benchmarks.md
+ * has the figures). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
  */
 export const SERVER_NODE_OPTIONS =
   process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=16';
@@ -35,13 +36,14 @@ export interface ServerProcess {
 export async function startServer(
   env: Record<string, string>,
   root = path.resolve(__dirname, '..'),
+  nodeArgs: string[] = SERVER_NODE_ARGS,
 ): Promise<ServerProcess> {
   const port = await freePort();
   const compiled = existsSync(path.join(root, 'scripts/build-server.js'));
   // The build's progress line goes to stderr: the bench's stdout is its JSON report and nothing else.
   if (compiled) execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: root, stdio: ['ignore', 2, 2] });
   const entry = compiled ? ['dist/main.js'] : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, ...entry], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: root,
     env: {
       ...process.env,
@@ -88,6 +90,17 @@ export async function startServer(
   };
 }
 
+/**
+ * The node flags of `npm start` in the package.json of `root` (`node FLAGS dist/main.js`): the memory scenario runs
+ * the service exactly so.
+ */
+export function npmStartNodeArgs(root = path.resolve(__dirname, '..')): string[] {
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } })
+    .scripts.start;
+  const words = start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js')).filter((word) => word.startsWith('--'));
+}
+
 /** Current and peak resident set size of a process in MB, from /proc (null where /proc is absent). */
 export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
   try {
@@ -97,4 +110,13 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
   } catch {
     return null;
   }
+}
+
+/** A port the OS says is free now (the bench's own helper: bench/ depends on nothing under test/). */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -11,6 +11,7 @@
  * written after the refresh for the live-tail scenarios, default 10,000; the first scenario stops at the
  * default TIMELINE_REFRESH_ROWS, the most a running service lets the tail grow).
  */
+import { BENCH_DB_LIMITS } from './db-limits';
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -23,7 +24,8 @@ import { createApiKey } from '../src/auth/api-key.service';
 import { loadConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
-import { getTimeline, refreshTimeline } from '../src/timeline/timeline.service';
+import { getTimeline } from '../src/timeline/timeline.read';
+import { refreshTimeline } from '../src/timeline/timeline.refresh';
 
 const RESOURCE_TYPES = ['ORDER', 'PAYMENT', 'CUSTOMER', 'INVOICE', 'SHIPMENT', 'PRODUCT', 'CART', 'REFUND'];
 const DAYS = 180;
@@ -64,7 +66,12 @@ async function prepareDatabase(
     await admin.query(`CREATE DATABASE ${name}`);
   }
   await admin.end();
-  const db = await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, name), poolSize: 10 });
+  const db = await openDatabase({
+    kind: 'postgres',
+    limits: BENCH_DB_LIMITS,
+    url: withDatabase(adminUrl, name),
+    poolSize: 10,
+  });
   await migrate(db);
   return { db, loaded: !reuse };
 }

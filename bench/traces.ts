@@ -46,7 +46,11 @@ function stats(samples: number[]) {
 }
 
 /** One GET; the body is counted, not parsed (parsing a 30 MB timeline here would blur the server's RSS). */
-function get(port: number, path: string, key: string): Promise<{ status: number; bytes: number; ms: number; body: string }> {
+function get(
+  port: number,
+  path: string,
+  key: string,
+): Promise<{ status: number; bytes: number; ms: number; body: string }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     http
@@ -58,7 +62,12 @@ function get(port: number, path: string, key: string): Promise<{ status: number;
           if (head.length < 2048) head += chunk.toString('utf8', 0, Math.min(chunk.length, 2048));
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6, body: head }),
+          resolve({
+            status: res.statusCode ?? 0,
+            bytes,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            body: head,
+          }),
         );
         res.on('error', reject);
       })
@@ -80,7 +89,9 @@ async function admin(url: string, sql: string) {
 async function main() {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    console.error('bench/traces.ts needs DATABASE_URL (PostgreSQL); it creates and drops its own database bench_traces.');
+    console.error(
+      'bench/traces.ts needs DATABASE_URL (PostgreSQL); it creates and drops its own database bench_traces.',
+    );
     process.exit(2);
   }
   const url = new URL(adminUrl);
@@ -127,7 +138,11 @@ async function main() {
     );
     await db.sql.exec('VACUUM ANALYZE interactions');
     const fillSeconds = (Date.now() - fillStarted) / 1000;
-    const [{ rows, tableMb, traceIndexMb }] = await db.sql.query<{ rows: number; tableMb: number; traceIndexMb: number }>(
+    const [{ rows, tableMb, traceIndexMb }] = await db.sql.query<{
+      rows: number;
+      tableMb: number;
+      traceIndexMb: number;
+    }>(
       `SELECT (SELECT count(*) FROM interactions) AS rows,
          round(pg_total_relation_size('interactions') / 1048576.0, 1)::float8 AS "tableMb",
          round(pg_relation_size('interactions_uow_chrono_idx') / 1048576.0, 1)::float8 AS "traceIndexMb"`,
@@ -163,7 +178,17 @@ async function main() {
         first ||= res.body;
       }
       const rssAfter = process.memoryUsage().rss;
-      return { result: { coldMs, ...stats(samples), responseBytes: bytes, rssBeforeMb: mb(rssBefore), rssPeakMb: mb(peakRss), rssAfterMb: mb(rssAfter) }, first };
+      return {
+        result: {
+          coldMs,
+          ...stats(samples),
+          responseBytes: bytes,
+          rssBeforeMb: mb(rssBefore),
+          rssPeakMb: mb(peakRss),
+          rssAfterMb: mb(rssAfter),
+        },
+        first,
+      };
     };
 
     global.gc?.();

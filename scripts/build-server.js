@@ -39,7 +39,8 @@ function buildServer({ force = false } = {}) {
   const { config, error } = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
   if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
   const { options, errors } = ts.convertCompilerOptionsFromJson(config.compilerOptions, root);
-  if (errors.length > 0) throw new Error(errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, '\n')).join('; '));
+  if (errors.length > 0)
+    throw new Error(errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, '\n')).join('; '));
   const compilerOptions = { ...options, noEmit: false, declaration: false, sourceMap: false, inlineSourceMap: false };
   // Built aside (one directory per process: test workers may build at once) and swapped in, so a running service
   // never sees a half-written dist.

@@ -16,9 +16,22 @@ const hash = createHash('sha256').update(readFileSync(schema)).digest('hex');
 if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && !process.argv.includes('--force')) {
   process.exit(0);
 }
-execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'generate', '--schema', schema], {
+let cli;
+try {
+  cli = require.resolve('prisma/build/index.js');
+} catch {
+  // `npm ci --omit=dev` leaves the Prisma CLI out: the client must have been generated before (`npm run build`).
+  console.error('The Prisma client is not generated and the Prisma CLI (a development package) is not installed:');
+  console.error('run `npm ci && npm run build` first, then `npm ci --omit=dev` (docs/deployment.md).');
+  process.exit(1);
+}
+execFileSync(process.execPath, [cli, 'generate', '--schema', schema], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || schema, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || schema,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  },
 });
 writeFileSync(stamp, hash);

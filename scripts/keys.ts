@@ -1,9 +1,9 @@
 // `npm run keys -- create --name ci --scopes read,write` | `list` | `revoke <id>`: manages API keys on the configured
-// database (DATABASE_URL or DATA_DIR, as the service). Stop a PGlite-backed service first: its data directory
-// has one user at a time.
+// database (DATABASE_URL or DATA_DIR, as the service). With PGlite the data directory has one user at a time: while
+// the service runs on it this refuses (DataDirInUseError, exit 1; ADR 090), use POST /api/keys then.
 import { parseArgs } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from '../src/auth/api-key.service';
-import { loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/config';
 import { openMigratedDatabase } from '../src/db/open';
 import { AppError } from '../src/errors/app-error';
 
@@ -46,5 +46,6 @@ run(process.argv.slice(2))
   .then((output) => process.stdout.write(output))
   .catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(error instanceof AppError ? 2 : 1);
+    // 2 for a wrong command line; a bad setting (ConfigError, an AppError too) is 1, as for `npm start`.
+    process.exit(error instanceof AppError && !(error instanceof ConfigError) ? 2 : 1);
   });

@@ -2,7 +2,9 @@
 import { loadConfig } from '../src/config';
 import { openMigratedDatabase } from '../src/db/open';
 
-openMigratedDatabase(loadConfig())
+// loadConfig inside the chain: a bad setting ends in the catch below as its one-line message, not a stack trace.
+Promise.resolve()
+  .then(() => openMigratedDatabase(loadConfig()))
   .then(async ({ db, applied }) => {
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'up to date\n');
     await db.close();

@@ -13,7 +13,9 @@ interface Operation {
   summary: string;
   description: string;
   'x-required-scope': string;
-  parameters: ({ name: string; in: string; required: boolean; description: string; schema: Schema } | { $ref: string })[];
+  parameters: (
+    { name: string; in: string; required: boolean; description: string; schema: Schema } | { $ref: string }
+  )[];
   requestBody?: { content: { 'application/json': { schema: Schema } } };
   responses: Record<string, { $ref?: string; content?: { 'application/json': { schema: Schema } } }>;
 }
@@ -35,11 +37,16 @@ function typeOf(schema: Schema): string {
     const extra = Object.keys((schema.properties ?? {}) as Schema).map((name) => `\`${name}\``);
     return `${(schema.allOf as Schema[]).map(typeOf).join(' and ')}${extra.length > 0 ? ` plus ${extra.join(', ')}` : ''}`;
   }
-  const type = Array.isArray(schema.type) ? schema.type.join(' \\| ') : ((schema.type as string | undefined) ?? 'any JSON');
+  const type = Array.isArray(schema.type)
+    ? schema.type.join(' \\| ')
+    : ((schema.type as string | undefined) ?? 'any JSON');
   return schema.format ? `${type} (${schema.format as string})` : type;
 }
 
-const cell = (text: unknown) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text: unknown) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 const lines: string[] = [
   '# REST reference',
   '',
@@ -59,18 +66,32 @@ const sections: string[] = [];
 for (const [route, item] of Object.entries(doc.paths)) {
   for (const [method, raw] of Object.entries(item as Record<string, Operation>)) {
     const op = raw;
-    const anchor = `${method}-${route}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '');
-    lines.push(`| ${method.toUpperCase()} | [\`${route}\`](#${anchor}) | ${op['x-required-scope']} | ${cell(op.summary)} |`);
+    const anchor = `${method}-${route}`
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/-+$/, '');
+    lines.push(
+      `| ${method.toUpperCase()} | [\`${route}\`](#${anchor}) | ${op['x-required-scope']} | ${cell(op.summary)} |`,
+    );
     sections.push(`### ${method.toUpperCase()} ${route}`, '', `${op.summary}. ${op.description}`, '');
     const params = op.parameters.filter((p): p is Exclude<typeof p, { $ref: string }> => !('$ref' in p));
     if (params.length > 0) {
       sections.push('| parameter | in | type | required | description |', '|---|---|---|---|---|');
-      for (const p of params) sections.push(`| \`${p.name}\` | ${p.in} | ${typeOf(p.schema)} | ${p.required ? 'yes' : 'no'} | ${cell(p.description)} |`);
+      for (const p of params)
+        sections.push(
+          `| \`${p.name}\` | ${p.in} | ${typeOf(p.schema)} | ${p.required ? 'yes' : 'no'} | ${cell(p.description)} |`,
+        );
       sections.push('');
     }
     if (op.requestBody) sections.push(`Body: ${typeOf(op.requestBody.content['application/json'].schema)}`, '');
     const responses = Object.entries(op.responses).map(([status, response]) =>
-      response.content ? `${status} ${typeOf(response.content['application/json'].schema)}` : `${status} [Error](#error)`,
+      response.content
+        ? `${status} ${Object.entries(response.content)
+            .map(([type, media]) =>
+              type === 'application/json' ? typeOf(media.schema) : `${type}: ${typeOf(media.schema)}`,
+            )
+            .join(' or ')}`
+        : `${status} [Error](#error)`,
     );
     sections.push(`Responses: ${responses.join(', ')}.`, '');
   }
@@ -83,11 +104,19 @@ for (const [name, schema] of Object.entries(schemas)) {
   const required = new Set((schema.required ?? []) as string[]);
   lines.push('| field | type | required | description |', '|---|---|---|---|');
   for (const [field, property] of Object.entries(properties)) {
-    lines.push(`| \`${field}\` | ${typeOf(property)} | ${required.has(field) ? 'yes' : 'no'} | ${cell(property.description)} |`);
+    lines.push(
+      `| \`${field}\` | ${typeOf(property)} | ${required.has(field) ? 'yes' : 'no'} | ${cell(property.description)} |`,
+    );
   }
   lines.push('');
 }
 
 const target = path.resolve(__dirname, '../docs/rest-reference.md');
-writeFileSync(target, `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`);
+writeFileSync(
+  target,
+  `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`,
+);
 console.log(`wrote ${path.relative(process.cwd(), target)}`);

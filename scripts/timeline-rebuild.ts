@@ -3,9 +3,11 @@
 // append-only and refreshes incrementally); readers and writers of running instances are not blocked meanwhile.
 import { loadConfig } from '../src/config';
 import { openMigratedDatabase } from '../src/db/open';
-import { refreshTimeline } from '../src/timeline/timeline.service';
+import { refreshTimeline } from '../src/timeline/timeline.refresh';
 
-openMigratedDatabase(loadConfig())
+// loadConfig inside the chain: a bad setting ends in the catch below as its one-line message, not a stack trace.
+Promise.resolve()
+  .then(() => openMigratedDatabase(loadConfig()))
   .then(async ({ db }) => {
     try {
       const result = await refreshTimeline(db, { full: true });

@@ -6,24 +6,32 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { authenticate } from './auth/auth.middleware';
-import { RateLimiter } from './auth/rate-limiter';
+import { localRequestLimiter, type RequestLimiter } from './auth/rate-limiter';
 import { graphiqlPage, serveConsole } from './console/console.middleware';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, httpStatusFor } from './errors/app-error';
 import type { GraphQLContext } from './graphql/context';
-import { asAppError, formatGraphQLError, httpStatusPlugin } from './graphql/errors';
+import { asAppError } from './db/errors';
+import { formatGraphQLError, httpStatusPlugin } from './graphql/errors';
 import { queryLimitsRule } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createInteractionCoalescer } from './interactions/interaction.coalescer';
-import type { InteractionWriter } from './interactions/interaction.service';
+import type { InteractionWriter } from './interactions/interaction.insert';
+import { operationPlanPlugin } from './graphql/operation-plan';
 import { getSchema } from './graphql/schema';
+import { withStatementLimit } from './db/request-database';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { requestObserver } from './observability/request.middleware';
 import { createRestRouter, sendError } from './rest/adapter';
+import { bodyDepthLimit, bodyReadError, createBodyBudget, readJsonBody } from './rest/body';
 import { buildOpenApiDocument } from './rest/openapi';
 import { REST_ROUTES } from './rest/routes';
+import { LiveFeed } from './feed/live-feed';
+import { attachSubscriptionServer } from './feed/feed.ws';
+import type { Server } from 'node:http';
+import type { Principal } from './auth/scopes';
 
 export interface BuildAppOptions {
   db: Database;
@@ -36,6 +44,44 @@ export interface BuildAppOptions {
   interactionWriter?: InteractionWriter;
   /** The built web console; defaults to web/dist (tests point it elsewhere). */
   consoleDir?: string;
+  /**
+   * The per-key rate limit; default: counted in this process. main.ts passes the Redis-shared one when REDIS_URL is
+   * set (and closes it on shutdown).
+   */
+  rateLimiter?: RequestLimiter;
+  /**
+   * The live feed of this instance; default: one made from `config`, which reads nothing until its first
+   * subscription. main.ts passes its own to end every stream on shutdown (tests that subscribe close theirs too).
+   */
+  liveFeed?: LiveFeed;
+}
+
+/** Attaches GraphQL subscriptions (graphql-ws at /graphql) of an app made by buildApp to its HTTP server. */
+const subscriptionServers = new WeakMap<express.Express, (server: Server) => () => Promise<void>>();
+
+/**
+ * Serves the app's GraphQL subscriptions over WebSocket on `server` (the same port, path /graphql); resolves nothing,
+ * returns a function that closes the WebSocket server and its sockets.
+ */
+export function attachSubscriptions(app: express.Express, server: Server): () => Promise<void> {
+  const attach = subscriptionServers.get(app);
+  if (!attach) throw new Error('attachSubscriptions: not an app made by buildApp');
+  return attach(server);
+}
+
+/** What closeApp stops for each app buildApp made: only what buildApp itself started. */
+const closers = new WeakMap<express.Express, () => Promise<void>>();
+
+/**
+ * Stops what `buildApp` started for `app`: Apollo, and the interaction writer and rate limiter when buildApp made
+ * them (ones passed in belong to the caller, as main.ts's do). The database stays open: it was passed in too.
+ * For tests and scripts that build apps in a long-lived process; the service shuts down through main.ts.
+ * Safe to call more than once.
+ */
+export async function closeApp(app: express.Express): Promise<void> {
+  const close = closers.get(app);
+  closers.delete(app);
+  await close?.();
 }
 
 /** Builds the HTTP app (REST, GraphQL, health, metrics) over an open database. Does not listen. */
@@ -45,29 +91,45 @@ export async function buildApp({
   logger,
   metrics,
   consoleDir,
-  interactionWriter = createInteractionCoalescer(db, config),
+  interactionWriter: givenWriter,
+  rateLimiter: givenLimiter,
+  liveFeed,
 }: BuildAppOptions): Promise<express.Express> {
   const log = logger ?? createLogger({ level: config.logLevel });
   const meter = metrics ?? createMetrics(db);
+  const ownWriter = givenWriter ? null : createInteractionCoalescer(db, config, meter);
+  const interactionWriter: InteractionWriter = givenWriter ?? ownWriter!;
+  const ownLimiter = givenLimiter ? null : localRequestLimiter(config.rateLimitPerMinute);
+  const rateLimiter: RequestLimiter = givenLimiter ?? ownLimiter!;
   const schema = await getSchema();
-  const rateLimiter = new RateLimiter(config.rateLimitPerMinute);
-  const contextFor = (req: Request): GraphQLContext => {
-    const charged = new Set<string>();
-    const principal = req.principal ?? null;
+  // One request may run at most half the pool's statements at once (one, on a pool of one): a hostile operation of
+  // many aliases waits for its own slots instead of taking every connection from other clients.
+  const statementShare = Math.max(1, Math.floor(config.databasePoolSize / 2));
+  const bodyBudget = createBodyBudget(config.maxInflightBodyBytes);
+  const feed =
+    liveFeed ??
+    new LiveFeed(db, {
+      maxSubscriptions: config.maxSubscriptions,
+      maxSubscriptionsPerKey: config.maxSubscriptionsPerKey,
+      bufferEvents: config.feedBufferEvents,
+      log,
+    });
+  const contextOf = (principal: Principal | null): GraphQLContext => {
+    const requestDb = withStatementLimit(db, statementShare);
     return {
-      db,
+      db: requestDb,
       config,
       principal,
-      loaders: createLoaders(db),
+      loaders: createLoaders(requestDb),
       metrics: meter,
       interactionWriter,
-      chargeRateLimit(scope) {
-        if (!principal || charged.has(scope)) return;
-        charged.add(scope);
-        rateLimiter.take(`${principal.keyId}:${scope}`);
+      feed,
+      async chargeRateLimit(scope, units) {
+        if (principal) await rateLimiter.take(`${principal.keyId}:${scope}`, units);
       },
     };
   };
+  const contextFor = (req: Request): GraphQLContext => contextOf(req.principal ?? null);
   const reportInternal = (error: unknown, req: Request) =>
     log.error({ reqId: req.id, method: req.method, path: req.path, err: error }, 'unexpected error');
 
@@ -81,7 +143,7 @@ export async function buildApp({
     // Automatic persisted queries: bounded to 8 MiB and 5 minutes, so they cannot grow memory without end.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: 8 * 1024 * 1024, ttl: 300 }) },
     // Browsers get the bundled GraphiQL (graphiqlPage) instead of Apollo's landing page, which loads from a CDN.
-    plugins: [httpStatusPlugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [operationPlanPlugin(config.graphqlMaxCost), httpStatusPlugin, ApolloServerPluginLandingPageDisabled()],
     logger: {
       debug: () => undefined,
       info: () => undefined,
@@ -99,7 +161,11 @@ export async function buildApp({
     helmet({
       // The console and the GraphQL explorer are served from this origin only; nothing loads from elsewhere.
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+        },
       },
     }),
   );
@@ -108,7 +174,15 @@ export async function buildApp({
     app.use(
       cors({
         origin: any ? true : config.corsOrigins,
-        allowedHeaders: ['content-type', 'x-api-key', 'x-uowid', 'x-userid', 'x-interaction-timestamp', 'x-request-id', 'idempotency-key'],
+        allowedHeaders: [
+          'content-type',
+          'x-api-key',
+          'x-uowid',
+          'x-userid',
+          'x-interaction-timestamp',
+          'x-request-id',
+          'idempotency-key',
+        ],
         exposedHeaders: ['x-request-id', 'retry-after'],
         maxAge: 600,
       }),
@@ -131,21 +205,29 @@ export async function buildApp({
     res.send(await meter.registry.metrics());
   });
 
-  // A batch of 1,000 interactions with real payloads outgrows 1 MB; the larger limit holds for that route only.
-  app.use('/api/interactions/batch', express.json({ limit: config.maxBatchBodyBytes, strict: false }));
-  app.use(['/api', '/graphql'], express.json({ limit: config.maxBodyBytes, strict: false }));
-
   // The OpenAPI document describes the API, not data: public, like /healthz, so tools can fetch it without a key.
   const openApiDocument = buildOpenApiDocument(REST_ROUTES);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
 
+  // The key first, for every /api route: its scope comes next (per route), and only then is a body read.
   app.use('/api', authenticate(db, sendError));
-  app.use(createRestRouter(schema, REST_ROUTES, contextFor, reportInternal));
+  app.use(
+    createRestRouter({
+      schema,
+      routes: REST_ROUTES,
+      config,
+      contextFor,
+      onInternalError: reportInternal,
+      bodyBudget,
+    }),
+  );
 
   const graphqlAuth = authenticate(db, (res, error) => {
-    res.status(httpStatusFor(error.code)).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+    res
+      .status(httpStatusFor(error.code))
+      .json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   });
   app.get('/graphql', graphiqlPage({ dir: consoleDir }));
   app.use(
@@ -155,6 +237,15 @@ export async function buildApp({
       if (req.method === 'GET' && req.query.query === undefined) return next();
       return graphqlAuth(req, res, next);
     },
+    // The body once the key is known, with the same size and depth limits as REST.
+    (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'POST') return next();
+      readJsonBody(req, res, {
+        limit: config.maxBodyBytes,
+        maxDepth: bodyDepthLimit(config.maxJsonDepth),
+        budget: bodyBudget,
+      }).then(() => next(), next);
+    },
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(req) }),
   );
 
@@ -162,32 +253,30 @@ export async function buildApp({
   app.use(serveConsole({ dir: consoleDir }));
   // Any other path (an unknown /api route included, once its key passed), unless a browser asked for a console
   // page: a coded JSON 404.
-  app.use((req: Request, res: Response) => sendError(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.originalUrl}`)));
+  app.use((req: Request, res: Response) =>
+    sendError(res, new AppError('NOT_FOUND', `No route ${req.method} ${req.originalUrl}`)),
+  );
 
   // Body parser failures, database outages and anything unexpected: coded JSON errors, never a stack trace.
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const appError = bodyParserError(error) ?? asAppError(error);
+    const appError = bodyReadError(error) ?? asAppError(error);
     if (appError.code === 'INTERNAL') reportInternal(error, req);
     sendError(res, appError);
   });
+  subscriptionServers.set(app, (server) =>
+    attachSubscriptionServer(server, {
+      schema,
+      db,
+      contextOf,
+      maxPayloadBytes: config.maxBodyBytes,
+      limits: { maxDepth: config.graphqlMaxDepth, maxFields: config.graphqlMaxFields },
+    }),
+  );
+  closers.set(app, async () => {
+    await ownWriter?.close(); // writes what is pending first: callers are answered before Apollo stops
+    await ownLimiter?.close();
+    await apollo.stop();
+  });
   return app;
-}
-
-function bodyParserError(error: unknown): AppError | null {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return null;
-  switch ((error as { type: string }).type) {
-    case 'entity.parse.failed':
-      return new AppError('VALIDATION_ERROR', 'The request body is not valid JSON');
-    case 'entity.too.large':
-      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-    case 'request.aborted':
-    case 'request.size.invalid':
-    case 'stream.encoding.set':
-      return new AppError('VALIDATION_ERROR', 'The request body could not be read');
-    default:
-      return null;
-  }
 }

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { buildApp } from './app';
+import { attachSubscriptions, buildApp } from './app';
+import { LiveFeed } from './feed/live-feed';
+import { createHttpServer } from './server';
 import { ensureBootstrapKey } from './auth/api-key.service';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
+import { DataDirInUseError } from './db/data-dir-lock';
 import { openMigratedDatabase } from './db/open';
 import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency.service';
 import { bufferedStdout, createLogger } from './observability/logger';
@@ -10,6 +13,8 @@ import { createMetrics } from './observability/metrics';
 import { startTimelineRefresher } from './timeline/timeline.refresher';
 import { createInteractionCoalescer } from './interactions/interaction.coalescer';
 import { listenForChanges } from './db/change-events';
+import { startMaintenance } from './retention/maintenance';
+import { localRequestLimiter, sharedRequestLimiter } from './auth/rate-limiter';
 
 const HOUR_MS = 3_600_000;
 
@@ -21,7 +26,13 @@ async function main() {
     logOut.flushSync();
     process.exit(code);
   };
-  const { db, applied } = await openMigratedDatabase(config);
+  const { db, applied } = await openMigratedDatabase(config, {
+    // Once per outage, not once per refused request.
+    onAvailabilityChange: (state, error) =>
+      state === 'open'
+        ? log.error({ err: error }, 'database unreachable: refusing requests (503) until a probe gets an answer')
+        : log.info('database reachable again'),
+  });
   log.info(
     { database: db.kind === 'postgres' ? 'postgresql' : `pglite:${config.dataDir}`, migrationsApplied: applied },
     'database ready',
@@ -37,11 +48,31 @@ async function main() {
 
   const metrics = createMetrics(db);
   // Created here (not inside buildApp) so shutdown can write its pending group before the database closes.
-  const interactionWriter = createInteractionCoalescer(db, config);
+  const interactionWriter = createInteractionCoalescer(db, config, metrics);
   // Other instances on the same PostgreSQL database announce lookup and key changes; caches drop their copies then.
   const stopListening = await listenForChanges(db);
-  const app = await buildApp({ db, config, logger: log, metrics, interactionWriter });
-  const server: Server = app.listen(config.port, () => {
+  // With REDIS_URL the per-key budget is shared by every instance; without Redis each instance counts its own.
+  const rateLimiter = config.redisUrl
+    ? await sharedRequestLimiter({
+        perMinute: config.rateLimitPerMinute,
+        redisUrl: config.redisUrl,
+        onFallback: (state, error) =>
+          state === 'degraded'
+            ? log.warn({ err: error }, 'rate limit: Redis unreachable, counting per instance until it is back')
+            : log.info('rate limit: Redis reachable again, counting across instances'),
+      })
+    : localRequestLimiter(config.rateLimitPerMinute);
+  // Created here so shutdown can end every live stream, each with a cursor to resume from, before the server closes.
+  const liveFeed = new LiveFeed(db, {
+    maxSubscriptions: config.maxSubscriptions,
+    maxSubscriptionsPerKey: config.maxSubscriptionsPerKey,
+    bufferEvents: config.feedBufferEvents,
+    log,
+  });
+  const app = await buildApp({ db, config, logger: log, metrics, interactionWriter, rateLimiter, liveFeed });
+  const server: Server = createHttpServer(app, config);
+  const closeSubscriptions = attachSubscriptions(app, server);
+  server.listen(config.port, () => {
     log.info({ port: config.port, url: `http://localhost:${config.port}` }, 'listening');
   });
   // Started here, not in buildApp, so tests and scripts that build an app run no timers.
@@ -64,6 +95,8 @@ async function main() {
           },
         })
       : null;
+  // Partitions ahead of time and retention: at start, then hourly (advisory locks make instances take turns).
+  const maintenance = startMaintenance(db, { config, log, metrics });
   server.on('error', (error) => {
     log.error({ err: error }, 'server error');
     exit(1);
@@ -86,11 +119,15 @@ async function main() {
       server.closeAllConnections();
     }, config.shutdownTimeoutSeconds * 1000);
     force.unref();
+    // Live streams never end by themselves: end them first, each told its cursor (SSE `end`, WebSocket 1001).
+    void liveFeed.close().then(closeSubscriptions, (error) => log.warn({ err: error }, 'closing the live feed failed'));
     server.close(async () => {
       try {
         await refresher?.stop();
+        await maintenance.stop();
         await interactionWriter.close();
         await stopListening();
+        await rateLimiter.close();
         await db.close();
         log.info('stopped');
         exit(0);
@@ -106,6 +143,11 @@ async function main() {
 }
 
 main().catch((error) => {
+  // A wrong setting or a data directory in use is the user's to fix: one plain line that says what and how.
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'failed to start', error: error instanceof Error ? error.message : String(error) })}\n`,
   );

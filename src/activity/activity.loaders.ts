@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database';
-import type { InteractionRecord } from '../interactions/interaction.service';
+import type { InteractionRecord } from '../interactions/interaction.model';
 import { findActivityGroupInteractions, type ActivityGroupInteractionsKey } from './activity.service';
 
 /** Interactions of activity groups, keyed by (userId, uowId) plus the search and limit: one statement per page. */

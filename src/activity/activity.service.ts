@@ -1,15 +1,15 @@
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
-import {
-  INTERACTION_COLUMNS,
-  paginationOf,
-  parsePaging,
-  type InteractionRecord,
-  type Page,
-} from '../interactions/interaction.service';
-import { normalizeMnemonic } from '../lookups/lookup.service';
-import { TRACE_ORDER, TRACE_TIME } from '../traces/trace.service';
-import { assertLength, parseDateBound } from '../validation';
+import { parseDateRange, type DateRange } from '../input/date-range';
+import { parseMnemonic } from '../input/mnemonic';
+import { paginationOf, parsePaging, type Page } from '../input/pagination';
+import { parseText } from '../input/text';
+import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
+import { LOOKUP_KINDS } from '../lookups/lookup.kinds';
+import { TRACE_ORDER } from '../traces/trace.service';
+
+// The lookup tables and their columns on `interactions`, as declared once (src/lookups/lookup.kinds.ts).
+const { resourceType: RESOURCE_TYPE, action: ACTION } = LOOKUP_KINDS;
 
 export const ACTIVITY_MAX_RESOURCES = 100;
 export const ACTIVITY_DEFAULT_LIMIT = 50;
@@ -42,9 +42,8 @@ export interface ActivityMatch {
   resourceIds: string[];
   /** Parallel to resourceIds; null = any type. */
   resourceTypes: (string | null)[];
-  start: Date | null;
-  end: Date | null;
-  endExclusive: boolean;
+  /** Recorded in [start, end), epoch ms (src/input/date-range.ts). */
+  range: DateRange;
 }
 
 /** One (userId, uowId) group of matching interactions. */
@@ -52,8 +51,12 @@ export interface ActivityGroupRecord {
   userId: string | null;
   uowId: string;
   interactionCount: number;
+  /** Earliest recorded time (createdDate) of the group's matching interactions: the clock the range filters by. */
   firstInteractionAt: Date;
+  /** Latest recorded time (createdDate); groups are ordered by it. */
   lastInteractionAt: Date;
+  /** The caller's interactionTimestamp of that latest interaction (null when it gave none). */
+  lastInteractionTimestamp: Date | null;
   /** Requested resources this group touched, sorted by id then type. */
   resources: { resourceId: string; resourceType: string }[];
   /** Action mnemonics, unique, sorted. */
@@ -75,15 +78,15 @@ export function parseActivityQuery({ resources, startDate, endDate }: ActivityQu
     if (typeof resource?.resourceId !== 'string') {
       throw new AppError('VALIDATION_ERROR', 'resourceId is required', { field: `resources[${index}].resourceId` });
     }
-    const resourceId = assertLength(resource.resourceId, `resources[${index}].resourceId`, 1, 512);
+    const resourceId = parseText(resource.resourceId, `resources[${index}].resourceId`, { min: 1, max: 512 });
     if (resource.resourceType == null || resource.resourceType === '') {
       anyType.add(resourceId);
     } else {
-      const type = normalizeMnemonic(resource.resourceType, `resources[${index}].resourceType`);
+      const type = parseMnemonic(resource.resourceType, `resources[${index}].resourceType`);
       typed.set(resourceId, (typed.get(resourceId) ?? new Set()).add(type));
     }
   });
-  const match: ActivityMatch = { resourceIds: [], resourceTypes: [], start: null, end: null, endExclusive: false };
+  const match: ActivityMatch = { resourceIds: [], resourceTypes: [], range: parseDateRange({ startDate, endDate }) };
   for (const resourceId of [...anyType].sort()) {
     match.resourceIds.push(resourceId);
     match.resourceTypes.push(null);
@@ -95,14 +98,6 @@ export function parseActivityQuery({ resources, startDate, endDate }: ActivityQu
       match.resourceTypes.push(type);
     }
   }
-  const start = startDate != null ? parseDateBound(startDate, 'startDate', 'start') : null;
-  const end = endDate != null ? parseDateBound(endDate, 'endDate', 'end') : null;
-  if (start && end && start.date.getTime() > end.date.getTime()) {
-    throw new AppError('VALIDATION_ERROR', 'startDate must not be after endDate', { field: 'startDate' });
-  }
-  match.start = start?.date ?? null;
-  match.end = end?.date ?? null;
-  match.endExclusive = end?.exclusive ?? false;
   return match;
 }
 
@@ -119,13 +114,13 @@ function matchSql(match: ActivityMatch, first: number, also: string[] = []): { f
     return `$${first + params.length - 1}`;
   };
   const conditions = [...also];
-  if (match.start) conditions.push(`i.created_date >= ${p(match.start)}`);
-  if (match.end) conditions.push(`i.created_date ${match.endExclusive ? '<' : '<='} ${p(match.end)}`);
+  if (match.range.start !== null) conditions.push(`i.created_date >= ${p(new Date(match.range.start))}`);
+  if (match.range.end !== null) conditions.push(`i.created_date < ${p(new Date(match.range.end))}`);
   const from = `(SELECT u.resource_id, rt.id AS type_id
        FROM unnest($${first}::text[], $${first + 1}::text[]) AS u(resource_id, type)
-       LEFT JOIN resource_types rt ON rt.mnemonic = u.type
+       LEFT JOIN ${RESOURCE_TYPE.table} rt ON rt.mnemonic = u.type
        WHERE u.type IS NULL OR rt.id IS NOT NULL) r
-     JOIN interactions i ON i.resource_id = r.resource_id AND (r.type_id IS NULL OR i.resource_type_id = r.type_id)
+     JOIN interactions i ON i.resource_id = r.resource_id AND (r.type_id IS NULL OR i.${RESOURCE_TYPE.column} = r.type_id)
      ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`;
   return { from, params };
 }
@@ -145,40 +140,51 @@ interface ActivityGroupRow extends Omit<ActivityGroupRecord, 'match'> {
 /**
  * Activity across resources: the interactions touching any of the requested resources, grouped by (userId, uowId)
  * — interactions without a user form their own group per unit of work — newest group first (by its last
- * interaction, then uowId). One statement: match, group, page, then resources and actions of the page's groups.
+ * recorded interaction, then uowId). One clock per answer (ADR 085): the range, the order and first/last are all
+ * the recorded time (created_date), as in the interaction list; the caller's time of the last one rides along. One statement: match, group, page, then resources and actions of the page's groups.
  */
 export async function findActivity(
   db: Database,
   { query, page: pageInput, limit: limitInput }: FindActivityOptions,
 ): Promise<Page<ActivityGroupRecord>> {
   const match = parseActivityQuery(query);
-  const { page, limit } = parsePaging(pageInput, limitInput, ACTIVITY_DEFAULT_LIMIT, ACTIVITY_MAX_LIMIT);
+  const { page, limit, offset } = parsePaging(
+    { page: pageInput, limit: limitInput },
+    { defaultLimit: ACTIVITY_DEFAULT_LIMIT, maxLimit: ACTIVITY_MAX_LIMIT },
+  );
   const { from, params } = matchSql(match, 1);
-  const sameGroup = (a: string, b: string) => `${a}.uow_id = ${b}.uow_id AND ${a}.user_id IS NOT DISTINCT FROM ${b}.user_id`;
+  const sameGroup = (a: string, b: string) =>
+    `${a}.uow_id = ${b}.uow_id AND ${a}.user_id IS NOT DISTINCT FROM ${b}.user_id`;
   const groupOrder = (a: string) => `${a}.last DESC, ${a}.uow_id, ${a}.user_id COLLATE "C" NULLS FIRST`;
   const rows = await db.sql.query<ActivityGroupRow>(
     `WITH m AS MATERIALIZED (
-       SELECT i.user_id, i.uow_id, ${TRACE_TIME} AS ts, i.resource_id, i.resource_type_id, i.action_id
+       SELECT i.user_id, i.uow_id, i.created_date AS ts, i.interaction_timestamp AS its, i.interaction_number AS num,
+         i.resource_id, i.resource_type_id, i.action_id
        FROM ${from}
      ),
-     g AS (SELECT user_id, uow_id, count(*) AS n, min(ts) AS first, max(ts) AS last FROM m GROUP BY user_id, uow_id),
-     p AS (SELECT g.*, count(*) OVER () AS total FROM g ORDER BY ${groupOrder('g')} LIMIT ${limit} OFFSET ${(page - 1) * limit}),
+     g AS (
+       SELECT user_id, uow_id, count(*) AS n, min(ts) AS first, max(ts) AS last,
+         (array_agg(its ORDER BY ts DESC, num DESC))[1] AS last_its
+       FROM m GROUP BY user_id, uow_id
+     ),
+     p AS (SELECT g.*, count(*) OVER () AS total FROM g ORDER BY ${groupOrder('g')} LIMIT ${limit} OFFSET ${offset}),
      res AS (
        SELECT x.user_id, x.uow_id,
          json_agg(json_build_object('resourceId', x.resource_id, 'resourceType', rt.mnemonic)
                   ORDER BY x.resource_id COLLATE "C", rt.mnemonic COLLATE "C") AS resources
        FROM (SELECT DISTINCT m.user_id, m.uow_id, m.resource_id, m.resource_type_id FROM m JOIN p ON ${sameGroup('m', 'p')}) x
-       JOIN resource_types rt ON rt.id = x.resource_type_id
+       JOIN ${RESOURCE_TYPE.table} rt ON rt.id = x.resource_type_id
        GROUP BY x.user_id, x.uow_id
      ),
      act AS (
        SELECT x.user_id, x.uow_id, array_agg(a.mnemonic ORDER BY a.mnemonic COLLATE "C") AS actions
        FROM (SELECT DISTINCT m.user_id, m.uow_id, m.action_id FROM m JOIN p ON ${sameGroup('m', 'p')}) x
-       JOIN actions a ON a.id = x.action_id
+       JOIN ${ACTION.table} a ON a.id = x.action_id
        GROUP BY x.user_id, x.uow_id
      )
      SELECT p.user_id AS "userId", p.uow_id AS "uowId", p.n::int AS "interactionCount", p.first AS "firstInteractionAt",
-       p.last AS "lastInteractionAt", res.resources, act.actions, p.total::int AS total
+       p.last AS "lastInteractionAt",
+       p.last_its AS "lastInteractionTimestamp", res.resources, act.actions, p.total::int AS total
      FROM p LEFT JOIN res ON ${sameGroup('res', 'p')} LEFT JOIN act ON ${sameGroup('act', 'p')}
      ORDER BY ${groupOrder('p')}`,
     params,
@@ -222,7 +228,10 @@ export async function findActivityGroupInteractions(
   await Promise.all(
     [...batches.values()].map(async (indexes) => {
       const { match, limit: limitInput } = keys[indexes[0]];
-      const { limit } = parsePaging(1, limitInput, ACTIVITY_INTERACTIONS_DEFAULT_LIMIT, ACTIVITY_INTERACTIONS_MAX_LIMIT);
+      const { limit } = parsePaging(
+        { limit: limitInput },
+        { defaultLimit: ACTIVITY_INTERACTIONS_DEFAULT_LIMIT, maxLimit: ACTIVITY_INTERACTIONS_MAX_LIMIT },
+      );
       const { from, params } = matchSql(match, 3, ['i.uow_id = k.uow_id', 'i.user_id IS NOT DISTINCT FROM k.user_id']);
       // The lateral walk returns whole rows of `i`; the column list is applied outside it.
       const rows = await db.sql.query<InteractionRecord & { ord: number }>(

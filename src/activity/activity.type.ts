@@ -18,7 +18,10 @@ export class ActivityInput {
   @Field(() => String, { nullable: true, description: 'Recorded on or after (ISO date or date-time).' })
   startDate?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Recorded on or before; a date-only value includes that whole UTC day.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Recorded on or before; a date-only value includes that whole UTC day.',
+  })
   endDate?: string | null;
 
   @Field(() => Int, { nullable: true, description: '1-based page of groups, default 1.' })
@@ -39,7 +42,10 @@ export class ActivityResource {
 
 @ObjectType({ description: 'The matching interactions of one user in one unit of work.' })
 export class ActivityGroup {
-  @Field(() => String, { nullable: true, description: 'Acting user; null groups the interactions recorded without one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Acting user; null groups the interactions recorded without one.',
+  })
   userId!: string | null;
 
   @Field(() => ID, { description: 'The unit of work.' })
@@ -48,11 +54,22 @@ export class ActivityGroup {
   @Field(() => Int, { description: 'Number of matching interactions in the group.' })
   interactionCount!: number;
 
-  @Field(() => Date, { description: 'Earliest matching interaction (interactionTimestamp, else createdDate).' })
+  @Field(() => Date, {
+    description: 'When the earliest matching interaction was recorded (createdDate, the clock the range filters by).',
+  })
   firstInteractionAt!: Date;
 
-  @Field(() => Date, { description: 'Latest matching interaction; groups are ordered by it, newest first.' })
+  @Field(() => Date, {
+    description:
+      'When the latest matching interaction was recorded (createdDate); groups are ordered by it, newest first.',
+  })
   lastInteractionAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: "The caller's interactionTimestamp of the latest matching interaction; null when it gave none.",
+  })
+  lastInteractionTimestamp!: Date | null;
 
   @Field(() => [ActivityResource], { description: 'Requested resources the group touched, sorted by id then type.' })
   resources!: ActivityResource[];

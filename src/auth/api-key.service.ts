@@ -3,8 +3,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { announceChange, onChange } from '../db/change-events';
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
-import { assertUuid } from '../validation';
+import { parseUuid } from '../input/uuid';
 import { parseScopes, type Principal, type Scope } from './scopes';
+import { baseOf } from '../db/request-database';
 
 /** An API key as listed: never the key itself, only its prefix. */
 export interface ApiKeyRecord {
@@ -53,11 +54,12 @@ export async function createApiKey(
 ): Promise<{ apiKey: ApiKeyRecord; key: string }> {
   const trimmedName = name.trim();
   if (trimmedName.length < 1 || trimmedName.length > 200) {
-    throw new AppError('VALIDATION_ERROR', 'name must be 1 to 200 characters');
+    // The schema's minLength counts spaces; a name of only spaces is refused here, after trimming.
+    throw new AppError('VALIDATION_ERROR', 'name must be 1 to 200 characters', { field: 'name' });
   }
   const key = value ?? `ik_${randomBytes(32).toString('base64url')}`;
   if (key.length < 16 || key.length > 512) {
-    throw new AppError('VALIDATION_ERROR', 'an API key must be 16 to 512 characters');
+    throw new AppError('VALIDATION_ERROR', 'an API key must be 16 to 512 characters', { field: 'key' });
   }
   const row = await db.prisma.apiKey.create({
     data: {
@@ -84,7 +86,7 @@ export interface RevokeApiKeyOptions {
 
 /** Revokes a key at once; revoking a revoked key keeps its first revocation date. */
 export async function revokeApiKey(db: Database, { id }: RevokeApiKeyOptions): Promise<ApiKeyRecord> {
-  assertUuid(id, 'id');
+  parseUuid(id, 'id');
   const existing = await db.prisma.apiKey.findUnique({ where: { id }, omit: { keyHash: true } });
   if (!existing) throw new AppError('NOT_FOUND', `No API key with id ${id}`);
   if (existing.revokedDate) return toRecord(existing);
@@ -103,13 +105,13 @@ const PRINCIPAL_CACHE_MS = 5_000;
 const principalCaches = new WeakMap<Database, Map<string, { principal: Principal; expiresAt: number }>>();
 
 function principalCacheOf(db: Database) {
-  let cache = principalCaches.get(db);
+  let cache = principalCaches.get(baseOf(db));
   if (!cache) {
     const created = new Map<string, { principal: Principal; expiresAt: number }>();
     onChange(db, (topic) => {
       if (topic === null || topic === 'apiKey') created.clear();
     });
-    principalCaches.set(db, created);
+    principalCaches.set(baseOf(db), created);
     cache = created;
   }
   return cache;
@@ -154,8 +156,14 @@ export async function ensureBootstrapKey(
   { adminApiKey }: { adminApiKey: string | null },
 ): Promise<BootstrapResult> {
   if (adminApiKey) {
-    const existing = await db.prisma.apiKey.findUnique({ where: { keyHash: hashApiKey(adminApiKey) } });
-    if (!existing) await createApiKey(db, { name: 'ADMIN_API_KEY', scopes: ['admin'], value: adminApiKey });
+    const exists = async () =>
+      (await db.prisma.apiKey.findUnique({ where: { keyHash: hashApiKey(adminApiKey) } })) !== null;
+    if (!(await exists())) {
+      // Instances started together race to create it: losing that race (a unique violation) is fine.
+      await createApiKey(db, { name: 'ADMIN_API_KEY', scopes: ['admin'], value: adminApiKey }).catch(async (error) => {
+        if (!(await exists())) throw error;
+      });
+    }
     return { createdKey: null };
   }
   if ((await db.prisma.apiKey.count()) > 0) return { createdKey: null };

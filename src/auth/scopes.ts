@@ -32,6 +32,7 @@ export function parseScopes(input: readonly string[] | string): Scope[] {
   const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
   if (scopes.length === 0 || unknown.length > 0) {
     throw new AppError('VALIDATION_ERROR', `scopes must be a non-empty list of ${SCOPES.join(', ')}`, {
+      field: 'scopes',
       unknownScopes: unknown,
     });
   }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlExecutor } from './database';
+import { maintenanceTransaction } from './long-running';
 
 /** The migrations shipped with the service, in Prisma's layout. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
@@ -65,12 +66,12 @@ async function appliedMigrations(tx: SqlExecutor): Promise<Map<string, string>> 
  */
 export async function migrate(db: Database, files: MigrationFile[] = readMigrations()): Promise<MigrateResult> {
   const result: MigrateResult = { applied: [], alreadyApplied: [] };
-  await db.transaction(async (tx) => {
+  await maintenanceTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.exec(CREATE_MIGRATIONS_TABLE);
   });
   for (const file of files) {
-    await db.transaction(async (tx) => {
+    await maintenanceTransaction(db, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       const applied = await appliedMigrations(tx);
       const checksum = applied.get(file.name);

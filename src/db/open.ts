@@ -1,19 +1,56 @@
 import type { Config } from '../config';
-import { openDatabase, type Database } from './database';
+import { lockDataDir } from './data-dir-lock';
+import { openDatabase, type Database, type OpenDatabaseOptions } from './database';
 import { migrate } from './migrator';
 
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR) and migrates it. */
-export async function openMigratedDatabase(config: Config): Promise<{ db: Database; applied: string[] }> {
-  const db = await openDatabase(
-    config.databaseUrl
-      ? {
-          kind: 'postgres',
-          url: config.databaseUrl,
-          poolSize: config.databasePoolSize,
-          preparedStatements: config.databasePreparedStatements,
+/** What the caller of openMigratedDatabase may add to the configuration. */
+type OpenMigratedDatabaseOptions = Extract<OpenDatabaseOptions, { kind: 'postgres' }>;
+
+/**
+ * Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR) and migrates it.
+ * A PGlite data directory is locked for this process until close() (ADR 090): a second process on the same directory
+ * (a second `npm start`, a CLI while the service runs) gets DataDirInUseError instead of corrupting or losing writes.
+ */
+export async function openMigratedDatabase(
+  config: Config,
+  { onAvailabilityChange }: Pick<OpenMigratedDatabaseOptions, 'onAvailabilityChange'> = {},
+): Promise<{ db: Database; applied: string[] }> {
+  const lock = config.databaseUrl ? null : lockDataDir(config.dataDir);
+  let db: Database;
+  try {
+    db = await openDatabase(
+      config.databaseUrl
+        ? {
+            kind: 'postgres',
+            url: config.databaseUrl,
+            poolSize: config.databasePoolSize,
+            preparedStatements: config.databasePreparedStatements,
+            limits: {
+              statementTimeoutMs: config.databaseStatementTimeoutMs,
+              maintenanceStatementTimeoutMs: config.databaseMaintenanceStatementTimeoutMs,
+              connectTimeoutMs: config.databaseConnectTimeoutMs,
+            },
+            onAvailabilityChange,
+          }
+        : { kind: 'pglite', dataDir: config.dataDir },
+    );
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  if (lock) {
+    const close = db.close.bind(db);
+    db = {
+      ...db,
+      async close() {
+        try {
+          await close();
+        } finally {
+          lock.release();
         }
-      : { kind: 'pglite', dataDir: config.dataDir },
-  );
+      },
+    };
+  }
   try {
     const { applied } = await migrate(db);
     return { db, applied };

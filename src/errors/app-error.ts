@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
@@ -41,6 +42,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 409;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'REQUEST_TIMEOUT':
+      return 408;
     case 'RATE_LIMITED':
       return 429;
     case 'UNAVAILABLE':
@@ -62,6 +65,7 @@ export function graphqlCodeFor(code: ErrorCode): string {
     case 'NOT_FOUND':
     case 'CONFLICT':
     case 'PAYLOAD_TOO_LARGE':
+    case 'REQUEST_TIMEOUT':
     case 'RATE_LIMITED':
     case 'UNAVAILABLE':
       return code;

@@ -2,7 +2,9 @@ import type { Principal, Scope } from '../auth/scopes';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Metrics } from '../observability/metrics';
-import type { InteractionWriter } from '../interactions/interaction.service';
+import type { InteractionWriter } from '../interactions/interaction.insert';
+import type { FeedSubscriber } from '../feed/feed.subscriber';
+import type { LiveFeed } from '../feed/live-feed';
 import type { Loaders } from './loaders';
 
 /** What every resolver receives: the database, the caller and this request's loaders. */
@@ -12,8 +14,15 @@ export interface GraphQLContext {
   principal: Principal | null;
   loaders: Loaders;
   metrics: Metrics;
-  /** Charges this request once against the caller's rate limit for `scope`; throws RATE_LIMITED when exhausted. */
-  chargeRateLimit(scope: Scope): void;
+  /**
+   * Charges `units` against the caller's rate limit for `scope` (the operation's plan says how many, before it
+   * runs); rejects with RATE_LIMITED when exhausted (a shared limiter asks Redis).
+   */
+  chargeRateLimit(scope: Scope, units: number): Promise<void>;
   /** Where single creates go: the app's coalescer (groups concurrent creates into one insert). */
   interactionWriter: InteractionWriter;
+  /** The instance's live feed (subscriptions: SSE and GraphQL). */
+  feed: LiveFeed;
+  /** Set by a transport that must act when a subscription ends (the WebSocket closes on a slow consumer). */
+  onFeedSubscriber?: (subscriber: FeedSubscriber) => void;
 }

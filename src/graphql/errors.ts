@@ -1,21 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDatabaseDataError, isDatabaseUnavailable } from '../db/errors';
+import { asAppError } from '../db/errors';
 import { AppError, graphqlCodeFor, httpStatusFor, retryAfterSeconds } from '../errors/app-error';
 import type { GraphQLContext } from './context';
-
-/** The error callers see when the database cannot be reached. */
-export const UNAVAILABLE = () => new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly');
-
-/** AppError for anything thrown outside GraphQL: itself, UNAVAILABLE for connection failures, else INTERNAL. */
-export function asAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (isDatabaseUnavailable(error)) return UNAVAILABLE();
-  if (isDatabaseDataError(error)) {
-    return new AppError('VALIDATION_ERROR', 'A value was refused by the database (e.g. a NUL character or an out-of-range value)');
-  }
-  return new AppError('INTERNAL', 'Internal server error');
-}
 
 /**
  * The AppError behind a GraphQL error: the resolver's own, VALIDATION_ERROR for errors the GraphQL layer raised

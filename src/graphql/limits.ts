@@ -67,10 +67,13 @@ export function queryLimitsRule(limits: QueryLimits): ValidationRule {
           );
         } else if (totals.fields > limits.maxFields) {
           context.reportError(
-            new GraphQLError(`The operation selects more than the limit of ${limits.maxFields} fields (aliases count)`, {
-              nodes: [operation],
-              extensions: { code: 'QUERY_TOO_COMPLEX' },
-            }),
+            new GraphQLError(
+              `The operation selects more than the limit of ${limits.maxFields} fields (aliases count)`,
+              {
+                nodes: [operation],
+                extensions: { code: 'QUERY_TOO_COMPLEX' },
+              },
+            ),
           );
         }
       },

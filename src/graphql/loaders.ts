@@ -5,7 +5,7 @@ import { createActivityLoaders } from '../activity/activity.loaders';
 
 /** Builds this request's DataLoaders: one per lookup and per batched relation, never shared across requests. */
 export function createLoaders(db: Database) {
-  return { ...createLookupLoaders(db), ...createTraceLoaders(db), ...createActivityLoaders(db) };
+  return { lookups: createLookupLoaders(db), ...createTraceLoaders(db), ...createActivityLoaders(db) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

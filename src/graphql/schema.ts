@@ -10,6 +10,8 @@ import { TimelineResolver } from '../timeline/timeline.resolver';
 import type { GraphQLContext } from './context';
 import { InteractionTraceResolver, TraceResolver } from '../traces/trace.resolver';
 import { ActivityResolver } from '../activity/activity.resolver';
+import { RetentionResolver } from '../retention/retention.resolver';
+import { FeedResolver } from '../feed/feed.resolver';
 
 /** Every resolver of the API; a new domain adds its resolvers here. */
 export const RESOLVERS = [
@@ -23,15 +25,17 @@ export const RESOLVERS = [
   TraceResolver,
   InteractionTraceResolver,
   ActivityResolver,
+  RetentionResolver,
+  FeedResolver,
 ] as const;
 
-// `@Authorized('read')` etc.: throws the same coded errors REST reports, instead of type-graphql's generic one.
+// `@RequireScope('read')` etc. per field: the same coded errors REST reports. The operation's plan checked every
+// scope before execution (and charged the rate limit); this is the field's own guard.
 const authChecker: AuthChecker<GraphQLContext> = ({ context }, roles) => {
   if (!context.principal) throw new AppError('UNAUTHENTICATED', 'An API key is required (x-api-key header)');
   for (const role of roles) {
     if (!(SCOPES as readonly string[]).includes(role)) throw new AppError('INTERNAL', `unknown scope ${role}`);
     requireScope(context.principal, role as Scope);
-    context.chargeRateLimit(role as Scope);
   }
   return true;
 };
@@ -44,6 +48,14 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS as unknown as [Function, ...Function[]],
     authChecker,
     validate: false,
+    // type-graphql asks for a PubSub once any subscription exists; interactionAdded brings its own `subscribe` (the
+    // live feed), so this one is never used.
+    pubSub: {
+      publish: () => undefined,
+      subscribe: () => {
+        throw new Error('no PubSub: subscriptions subscribe themselves');
+      },
+    },
   });
   return schema;
 }

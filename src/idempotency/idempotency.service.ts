@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
+import { requestIds } from '../interactions/interaction.ids';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -21,7 +21,9 @@ export function requestHash(value: unknown): string {
     }
     return v;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 export interface ClaimIdempotencyKeyOptions {
@@ -53,7 +55,7 @@ export async function claimIdempotencyKey(
       field: 'idempotencyKey',
     });
   }
-  const ids = Array.from({ length: count }, () => uuidv7());
+  const ids = requestIds(count);
   // An expired claim is replaced in the same statement; a live one is left alone and read back below.
   const [claimed] = await db.sql.query<{ interaction_ids: string[] }>(
     `INSERT INTO idempotency_keys (api_key_id, key, request_hash, interaction_ids) VALUES ($1, $2, $3, $4::uuid[])

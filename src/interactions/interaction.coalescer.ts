@@ -1,12 +1,11 @@
 import type { Config } from '../config';
 import type { Database, SqlExecutor } from '../db/database';
-import {
-  dataErrorToAppError,
-  insertInteractions,
-  type InteractionRecord,
-  type InteractionWriter,
-  type PreparedInteraction,
-} from './interaction.service';
+import { httpStatusFor } from '../errors/app-error';
+import type { Metrics } from '../observability/metrics';
+import { insertErrorToAppError } from './interaction.create';
+import { insertInteractions, type InteractionWriter } from './interaction.insert';
+import type { InteractionRecord } from './interaction.model';
+import type { PreparedInteraction } from './interaction.prepare';
 
 export interface InteractionCoalescerOptions {
   /** Longest a create waits for company before its group is written (ms); `COALESCE_WINDOW_MS`, default 2. */
@@ -19,6 +18,8 @@ export interface InteractionCoalescerOptions {
    * groups are in flight. Tests turn it off to make groups by window and size only.
    */
   flushWhenIdle?: boolean;
+  /** Called with the row count of every insert that committed (the app feeds `interactions_write_group_size`). */
+  onInsert?: (rows: number) => void;
 }
 
 interface Pending {
@@ -46,17 +47,24 @@ export class InteractionCoalescer implements InteractionWriter {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly flushWhenIdle: boolean;
+  private readonly onInsert: (rows: number) => void;
   private idleFlush: NodeJS.Immediate | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
     private readonly sql: SqlExecutor,
-    { windowMs = 2, maxBatch = 200, flushWhenIdle = true }: InteractionCoalescerOptions = {},
+    {
+      windowMs = 2,
+      maxBatch = 200,
+      flushWhenIdle = true,
+      onInsert = () => undefined,
+    }: InteractionCoalescerOptions = {},
   ) {
     this.windowMs = Math.max(0, windowMs);
     this.maxBatch = Math.max(1, maxBatch);
     this.flushWhenIdle = flushWhenIdle;
+    this.onInsert = onInsert;
   }
 
   /** Queues one prepared interaction; resolves with the stored row once its group has committed. */
@@ -109,23 +117,33 @@ export class InteractionCoalescer implements InteractionWriter {
         this.sql,
         group.map((item) => item.row),
       );
+      this.onInsert(group.length);
       group.forEach((item, index) => item.resolve(rows[index]));
     } catch (error) {
-      if (group.length > 1 && dataErrorToAppError(error)) {
+      const refused = insertErrorToAppError(error);
+      if (group.length > 1 && refused && httpStatusFor(refused.code) < 500) {
         // One bad row made the group statement fail (and write nothing): find it by writing one by one.
         await Promise.all(group.map((item) => this.writeGroup([item])));
         return;
       }
-      const reported = dataErrorToAppError(error) ?? error;
+      const reported = refused ?? error;
       for (const item of group) item.reject(reported);
     }
   }
 }
 
-/** The coalescer of an app, configured from COALESCE_WINDOW_MS and COALESCE_MAX_BATCH. */
+/**
+ * The coalescer of an app, configured from COALESCE_WINDOW_MS and COALESCE_MAX_BATCH; with `metrics`, each insert's
+ * row count goes to `interactions_write_group_size`.
+ */
 export function createInteractionCoalescer(
   db: Database,
   config: Pick<Config, 'coalesceWindowMs' | 'coalesceMaxBatch'>,
+  metrics?: Pick<Metrics, 'writeGroupSize'>,
 ) {
-  return new InteractionCoalescer(db.sql, { windowMs: config.coalesceWindowMs, maxBatch: config.coalesceMaxBatch });
+  return new InteractionCoalescer(db.sql, {
+    windowMs: config.coalesceWindowMs,
+    maxBatch: config.coalesceMaxBatch,
+    onInsert: metrics ? (rows) => metrics.writeGroupSize.observe(rows) : undefined,
+  });
 }

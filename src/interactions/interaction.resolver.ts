@@ -1,21 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
+import { RequireScope, Rows } from '../graphql/operation-plan';
+import { LIST_PAGING } from '../input/pagination';
 import { lookupCacheOf } from '../lookups/lookup.cache';
-import type { LookupKind, LookupRecord } from '../lookups/lookup.service';
+import type { LookupKind, LookupRecord } from '../lookups/lookup.kinds';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
+import { createInteraction, createInteractions } from './interaction.create';
+import { countInteractions } from './interaction.count';
 import { cursorAfter } from './interaction.cursor';
-import {
-  countInteractions,
-  createInteraction,
-  createInteractions,
-  findInteractions,
-  findInteractionsAfter,
-  getInteraction,
-  type InteractionFilter,
-  type InteractionListPage,
-  type InteractionRecord,
-} from './interaction.service';
+import type { InteractionFilter } from './interaction.filter';
+import { findInteractions, findInteractionsAfter, getInteraction, type InteractionListPage } from './interaction.find';
+import type { InteractionRecord } from './interaction.model';
 import {
   CreateInteractionInput,
   Interaction,
@@ -24,13 +20,11 @@ import {
   InteractionListPage as InteractionListPageType,
 } from './interaction.type';
 
-const LOADER_OF = { resourceType: 'resourceTypeById', action: 'actionById', origin: 'originById' } as const;
-
 /** A lookup of an interaction: from the cache when held (returned as is), else through the request's loader. */
 function lookupOf(ctx: GraphQLContext, kind: LookupKind, id: string): LookupRecord | Promise<LookupRecord> {
   const cached = lookupCacheOf(ctx.db).getById(kind, id);
   if (cached) return cached;
-  return ctx.loaders[LOADER_OF[kind]].load(id).then((lookup) => {
+  return ctx.loaders.lookups[kind].load(id).then((lookup) => {
     // Foreign keys make this impossible short of a concurrent delete racing the read.
     if (!lookup) throw new AppError('INTERNAL', `${kind} ${id} vanished`);
     return lookup;
@@ -42,11 +36,14 @@ const IDEMPOTENCY_KEY_DESCRIPTION =
 
 @Resolver(() => Interaction)
 export class InteractionResolver {
-  @Authorized('read')
-  @Query(() => InteractionListPageType, { description: 'Interactions matching the filter, newest first, one page at a time.' })
+  @RequireScope('read')
+  @Rows({ arg: 'limit', default: LIST_PAGING.defaultLimit, max: LIST_PAGING.maxLimit })
+  @Query(() => InteractionListPageType, {
+    description: 'Interactions matching the filter, newest first, one page at a time.',
+  })
   interactions(
     @Ctx() { db }: GraphQLContext,
-    @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilterInput,
+    @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilter,
     @Arg('page', () => Int, { nullable: true, description: '1-based, default 1. Not with `cursor`.' }) page?: number,
     @Arg('limit', () => Int, { nullable: true, description: 'Default 50; above 100 is taken as 100.' }) limit?: number,
     @Arg('cursor', () => String, {
@@ -58,13 +55,14 @@ export class InteractionResolver {
     return findInteractions(db, { filter: filter ?? {}, page, limit, cursor });
   }
 
-  @Authorized('read')
+  @RequireScope('read')
+  @Rows({ arg: 'first', default: LIST_PAGING.defaultLimit, max: LIST_PAGING.maxLimit })
   @Query(() => InteractionConnection, {
     description: 'Interactions matching the filter, newest first, as a Relay connection walked with `first`/`after`.',
   })
   async interactionsConnection(
     @Ctx() { db }: GraphQLContext,
-    @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilterInput,
+    @Arg('filter', () => InteractionFilterInput, { nullable: true }) filter?: InteractionFilter,
     @Arg('first', () => Int, { nullable: true, description: 'Default 50; above 100 is taken as 100.' }) first?: number,
     @Arg('after', () => String, {
       nullable: true,
@@ -86,13 +84,13 @@ export class InteractionResolver {
     };
   }
 
-  @Authorized('read')
+  @RequireScope('read')
   @Query(() => Interaction, { description: 'One interaction by id (NOT_FOUND when absent).' })
   interaction(@Arg('id', () => ID) id: string, @Ctx() { db }: GraphQLContext): Promise<InteractionRecord> {
     return getInteraction(db, { id });
   }
 
-  @Authorized('write')
+  @RequireScope('write')
   @Mutation(() => Interaction, { description: 'Records one interaction.' })
   async createInteraction(
     @Arg('input', () => CreateInteractionInput) input: CreateInteractionInput,
@@ -110,9 +108,11 @@ export class InteractionResolver {
     return row;
   }
 
-  @Authorized('write')
+  @RequireScope('write')
+  @Rows({ lengthOf: 'inputs' })
   @Mutation(() => [Interaction], {
-    description: 'Records up to 1,000 interactions atomically: all are validated first (any invalid → nothing written), then written in one insert. Returned in input order.',
+    description:
+      'Records up to 1,000 interactions atomically: all are validated first (any invalid → nothing written), then written in one insert. Returned in input order.',
   })
   async createInteractions(
     @Arg('inputs', () => [CreateInteractionInput]) inputs: CreateInteractionInput[],

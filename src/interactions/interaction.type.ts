@@ -1,10 +1,13 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Pagination } from '../graphql/pagination.type';
 import { JSONScalar, SafeIntScalar } from '../graphql/scalars';
 import { Action, Origin, ResourceType } from '../lookups/lookup.type';
-import type { JsonValue } from './interaction.service';
+import { FILTER_DESCRIPTIONS, FILTER_NAMES, type FilterName } from './interaction.filter';
+import type { JsonValue } from './interaction.model';
 
-@ObjectType({ description: 'One recorded event: what happened to which resource, from where, by whom, in which unit of work.' })
+@ObjectType({
+  description: 'One recorded event: what happened to which resource, from where, by whom, in which unit of work.',
+})
 export class Interaction {
   @Field(() => ID, { description: 'UUID v7 (time-ordered).' })
   id!: string;
@@ -119,38 +122,31 @@ export class InteractionConnection {
   totalCount!: number;
 }
 
-@InputType({ description: 'Filters of the interaction list, combined with AND.' })
-export class InteractionFilterInput {
-  @Field(() => String, { nullable: true, description: 'Exact resource id.' })
-  resourceId?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Interaction id (UUID).' })
-  interactionId?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Unit of work id (UUID).' })
-  uowId?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Exact external reference.' })
-  externalReference?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Exact user id.' })
-  userId?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Action mnemonic.' })
-  action?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Resource type mnemonic.' })
-  resourceType?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Origin mnemonic.' })
-  origin?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Created on or after: ISO date or date-time.' })
-  startDate?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Created on or before; a date-only value includes that whole UTC day.' })
-  endDate?: string | null;
+/**
+ * A GraphQL input type with one nullable String field per named filter, from the one declaration of the filters
+ * (src/interactions/interaction.filter.ts), in its order: the list's `InteractionFilterInput`, and the timeline's
+ * filter without the date range.
+ */
+export function filterInputType<K extends FilterName>(
+  name: string,
+  description: string,
+  names: readonly K[],
+): ClassType<{ [P in K]?: string | null }> {
+  const type = class {};
+  Object.defineProperty(type, 'name', { value: name });
+  for (const field of names) {
+    Field(() => String, { nullable: true, description: FILTER_DESCRIPTIONS[field] })(type.prototype, field);
+  }
+  InputType(name, { description })(type);
+  return type;
 }
+
+/** Filters of the interaction list, combined with AND. */
+export const InteractionFilterInput = filterInputType(
+  'InteractionFilterInput',
+  'Filters of the interaction list, combined with AND.',
+  FILTER_NAMES,
+);
 
 @InputType({ description: 'An interaction to record. Name each lookup by mnemonic, by id, or both (they must agree).' })
 export class CreateInteractionInput {

@@ -1,10 +1,7 @@
 import { announceChange, onChange } from '../db/change-events';
 import type { Database } from '../db/database';
-import type { LookupKind, LookupRecord } from './lookup.service';
-
-/** Raw-SQL column list matching LookupRecord. */
-export const LOOKUP_COLUMNS = `id, mnemonic, name, description, icon, font_color_hex AS "fontColorHex",
-  bg_color_hex AS "bgColorHex", is_system AS "isSystem", created_date AS "createdDate", updated_date AS "updatedDate"`;
+import { isLookupKind, type LookupKind, type LookupRecord } from './lookup.kinds';
+import { baseOf } from '../db/request-database';
 
 interface KindCache {
   byId: Map<string, LookupRecord>;
@@ -56,18 +53,17 @@ export class LookupCache {
 }
 
 const caches = new WeakMap<Database, LookupCache>();
-const KINDS: readonly string[] = ['resourceType', 'action', 'origin'];
 
 /** The cache of one open database (one per Database object, so tests on fresh databases never share one). */
 export function lookupCacheOf(db: Database): LookupCache {
-  let cache = caches.get(db);
+  let cache = caches.get(baseOf(db));
   if (!cache) {
     const created = new LookupCache();
     onChange(db, (topic) => {
       if (topic === null) created.invalidate();
-      else if (KINDS.includes(topic)) created.invalidate(topic as LookupKind);
+      else if (isLookupKind(topic)) created.invalidate(topic);
     });
-    caches.set(db, created);
+    caches.set(baseOf(db), created);
     cache = created;
   }
   return cache;

@@ -1,41 +1,40 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, type ClassType } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver, type ClassType } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
-import {
-  createLookup,
-  deleteLookup,
-  getLookup,
-  listLookups,
-  updateLookup,
-  type LookupKind,
-  type LookupRecord,
-} from './lookup.service';
+import { RequireScope } from '../graphql/operation-plan';
+import { createLookup, deleteLookup, getLookup, listLookups, updateLookup } from './lookup.service';
+import { LOOKUP_KINDS, type LookupKind, type LookupRecord } from './lookup.kinds';
 import { Action, LookupInput, Origin, ResourceType } from './lookup.type';
 
 /** Builds the queries and mutations of one lookup kind; the three kinds differ only in names. */
-function createLookupResolver(kind: LookupKind, objectType: ClassType, singular: string, plural: string) {
+function createLookupResolver(kind: LookupKind, objectType: ClassType) {
+  const singular = kind;
+  const { plural } = LOOKUP_KINDS[kind];
   const pascal = singular[0].toUpperCase() + singular.slice(1);
 
   @Resolver(() => objectType)
   class LookupResolver {
-    @Authorized('read')
+    @RequireScope('read')
     @Query(() => [objectType], { name: plural, description: `All ${plural}, by mnemonic.` })
     list(@Ctx() { db }: GraphQLContext): Promise<LookupRecord[]> {
       return listLookups(db, { kind });
     }
 
-    @Authorized('read')
+    @RequireScope('read')
     @Query(() => objectType, { name: singular, description: `One ${singular} by id (NOT_FOUND when absent).` })
     get(@Arg('id', () => ID) id: string, @Ctx() { db }: GraphQLContext): Promise<LookupRecord> {
       return getLookup(db, { kind, id });
     }
 
-    @Authorized('admin')
-    @Mutation(() => objectType, { name: `create${pascal}`, description: `Creates a ${singular} (CONFLICT on a taken mnemonic).` })
+    @RequireScope('admin')
+    @Mutation(() => objectType, {
+      name: `create${pascal}`,
+      description: `Creates a ${singular} (CONFLICT on a taken mnemonic).`,
+    })
     create(@Arg('input', () => LookupInput) input: LookupInput, @Ctx() { db }: GraphQLContext): Promise<LookupRecord> {
       return createLookup(db, { kind, input });
     }
 
-    @Authorized('admin')
+    @RequireScope('admin')
     @Mutation(() => objectType, { name: `update${pascal}`, description: `Changes the given fields of a ${singular}.` })
     update(
       @Arg('id', () => ID) id: string,
@@ -45,8 +44,11 @@ function createLookupResolver(kind: LookupKind, objectType: ClassType, singular:
       return updateLookup(db, { kind, id, input });
     }
 
-    @Authorized('admin')
-    @Mutation(() => objectType, { name: `delete${pascal}`, description: `Deletes a ${singular} (CONFLICT when in use).` })
+    @RequireScope('admin')
+    @Mutation(() => objectType, {
+      name: `delete${pascal}`,
+      description: `Deletes a ${singular} (CONFLICT when in use).`,
+    })
     delete(@Arg('id', () => ID) id: string, @Ctx() { db }: GraphQLContext): Promise<LookupRecord> {
       return deleteLookup(db, { kind, id });
     }
@@ -54,6 +56,6 @@ function createLookupResolver(kind: LookupKind, objectType: ClassType, singular:
   return LookupResolver;
 }
 
-export const ResourceTypeResolver = createLookupResolver('resourceType', ResourceType, 'resourceType', 'resourceTypes');
-export const ActionResolver = createLookupResolver('action', Action, 'action', 'actions');
-export const OriginResolver = createLookupResolver('origin', Origin, 'origin', 'origins');
+export const ResourceTypeResolver = createLookupResolver('resourceType', ResourceType);
+export const ActionResolver = createLookupResolver('action', Action);
+export const OriginResolver = createLookupResolver('origin', Origin);

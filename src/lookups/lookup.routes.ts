@@ -1,114 +1,86 @@
-import { bodyObject, pathParam } from '../rest/params';
-import { PARAMS, ref } from '../rest/openapi.schemas';
-import type { RestRoute } from '../rest/route';
-import type { LookupInput } from './lookup.service';
+import * as operations from '../generated/graphql';
+import { PARAMS, ref } from '../rest/schema';
+import { operationRoute, type RestRoute } from '../rest/route';
+import { LOOKUP_KINDS, LOOKUP_KIND_NAMES, type LookupKind } from './lookup.kinds';
 
-const LOOKUP_SELECTION = 'id mnemonic name description icon fontColorHex bgColorHex isSystem createdDate updatedDate';
-const INPUT_FIELDS = ['mnemonic', 'name', 'description', 'icon', 'fontColorHex', 'bgColorHex'] as const;
+type Pascal = 'ResourceType' | 'Action' | 'Origin';
 
-interface GraphQLLookup {
-  id: string;
-  mnemonic: string;
-  name: string;
-  description: string | null;
-  icon: string | null;
-  fontColorHex: string | null;
-  bgColorHex: string | null;
-  isSystem: boolean;
-  createdDate: string;
-  updatedDate: string;
-}
-
-/** A lookup as REST returns it, field by field. */
-export function presentLookup(row: GraphQLLookup) {
-  return {
-    id: row.id,
-    mnemonic: row.mnemonic,
-    name: row.name,
-    description: row.description,
-    icon: row.icon,
-    fontColorHex: row.fontColorHex,
-    bgColorHex: row.bgColorHex,
-    isSystem: row.isSystem,
-    createdDate: row.createdDate,
-    updatedDate: row.updatedDate,
-  };
-}
-
-function inputFrom(body: Record<string, unknown>): LookupInput {
-  const input: Record<string, unknown> = {};
-  for (const name of INPUT_FIELDS) if (body[name] !== undefined) input[name] = body[name];
-  return input as LookupInput;
-}
-
-/** The five routes of one lookup kind, e.g. `/api/resource-types` over the resourceType* fields. */
-function lookupRoutes(basePath: string, singular: string, plural: string, label: string): RestRoute[] {
-  const pascal = singular[0].toUpperCase() + singular.slice(1);
+/** The five routes of one lookup kind, e.g. `/api/resource-types`; its operations' aliases give the REST shapes. */
+function lookupRoutes(kind: LookupKind): RestRoute[] {
+  const { path, label } = LOOKUP_KINDS[kind];
+  const pascal = (kind[0].toUpperCase() + kind.slice(1)) as Pascal;
+  const id = [PARAMS.id(label)];
   return [
-    {
+    operationRoute({
       method: 'get',
-      path: basePath,
+      path,
       summary: `List ${label}s`,
-      operation: `query RestList${pascal}s { ${plural} { ${LOOKUP_SELECTION} } }`,
-      present: (data: Record<string, GraphQLLookup[]>) => ({ data: data[plural].map(presentLookup) }),
-      doc: { scope: 'read', response: ref('LookupList') },
-    },
-    {
+      scope: 'read',
+      operation: operations[`RestList${pascal}sDocument`],
+      variables: () => ({}),
+      present: (data) => data,
+      response: ref('LookupList'),
+    }),
+    operationRoute({
       method: 'post',
-      path: basePath,
-      summary: `Create a ${label}`,
-      operation: `mutation RestCreate${pascal}($input: LookupInput!) { create${pascal}(input: $input) { ${LOOKUP_SELECTION} } }`,
-      variables: (req) => ({ input: inputFrom(bodyObject(req)) }),
-      present: (data: Record<string, GraphQLLookup>) => presentLookup(data[`create${pascal}`]),
+      path,
+      summary: `Create ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`,
+      scope: 'admin',
+      body: ref('LookupInput'),
+      errors: ['VALIDATION_ERROR', 'CONFLICT'],
+      operation: operations[`RestCreate${pascal}Document`],
+      variables: ({ body }) => ({ input: lookupInputOf(body) }),
+      present: (data) => data.lookup,
       status: 201,
-      doc: { scope: 'admin', body: ref('LookupInput'), response: ref('Lookup'), errors: ['VALIDATION_ERROR', 'CONFLICT'] },
-    },
-    {
+      response: ref('Lookup'),
+    }),
+    operationRoute({
       method: 'get',
-      path: `${basePath}/:id`,
-      summary: `Get a ${label}`,
-      operation: `query RestGet${pascal}($id: ID!) { ${singular}(id: $id) { ${LOOKUP_SELECTION} } }`,
-      variables: (req) => ({ id: pathParam(req, 'id') }),
-      present: (data: Record<string, GraphQLLookup>) => presentLookup(data[singular]),
-      doc: { scope: 'read', params: [PARAMS.id(label)], response: ref('Lookup'), errors: ['VALIDATION_ERROR', 'NOT_FOUND'] },
-    },
-    {
+      path: `${path}/:id`,
+      summary: `Get ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`,
+      scope: 'read',
+      params: id,
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND'],
+      operation: operations[`RestGet${pascal}Document`],
+      variables: ({ path: { id: lookupId } }) => ({ id: lookupId }),
+      present: (data) => data.lookup,
+      response: ref('Lookup'),
+    }),
+    operationRoute({
       method: 'patch',
-      path: `${basePath}/:id`,
-      summary: `Change a ${label}`,
-      operation: `mutation RestUpdate${pascal}($id: ID!, $input: LookupInput!) {
-        update${pascal}(id: $id, input: $input) { ${LOOKUP_SELECTION} }
-      }`,
-      variables: (req) => ({ id: pathParam(req, 'id'), input: inputFrom(bodyObject(req)) }),
-      present: (data: Record<string, GraphQLLookup>) => presentLookup(data[`update${pascal}`]),
-      doc: {
-        scope: 'admin',
-        params: [PARAMS.id(label)],
-        body: ref('LookupInput'),
-        response: ref('Lookup'),
-        errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
-      },
-    },
-    {
+      path: `${path}/:id`,
+      summary: `Change ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`,
+      scope: 'admin',
+      params: id,
+      body: ref('LookupInput'),
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
+      operation: operations[`RestUpdate${pascal}Document`],
+      variables: ({ path: { id: lookupId }, body }) => ({ id: lookupId, input: lookupInputOf(body) }),
+      present: (data) => data.lookup,
+      response: ref('Lookup'),
+    }),
+    operationRoute({
       method: 'delete',
-      path: `${basePath}/:id`,
-      summary: `Delete a ${label} (409 when in use)`,
-      operation: `mutation RestDelete${pascal}($id: ID!) { delete${pascal}(id: $id) { ${LOOKUP_SELECTION} } }`,
-      variables: (req) => ({ id: pathParam(req, 'id') }),
-      present: (data: Record<string, GraphQLLookup>) => presentLookup(data[`delete${pascal}`]),
-      doc: {
-        scope: 'admin',
-        params: [PARAMS.id(label)],
-        response: ref('Lookup'),
-        errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
-      },
-    },
+      path: `${path}/:id`,
+      summary: `Delete ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label} (409 when in use)`,
+      scope: 'admin',
+      params: id,
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
+      operation: operations[`RestDelete${pascal}Document`],
+      variables: ({ path: { id: lookupId } }) => ({ id: lookupId }),
+      present: (data) => data.lookup,
+      response: ref('Lookup'),
+    }),
   ];
 }
 
-/** REST routes of the lookups domain. */
-export const lookupRoutesTable: RestRoute[] = [
-  ...lookupRoutes('/api/resource-types', 'resourceType', 'resourceTypes', 'resource type'),
-  ...lookupRoutes('/api/actions', 'action', 'actions', 'action'),
-  ...lookupRoutes('/api/origins', 'origin', 'origins', 'origin'),
-];
+/** The LookupInput fields of a body (the schema allows no others to matter). */
+function lookupInputOf(body: unknown): operations.LookupInput {
+  const { mnemonic, name, description, icon, fontColorHex, bgColorHex } = body as operations.LookupInput;
+  return Object.fromEntries(
+    Object.entries({ mnemonic, name, description, icon, fontColorHex, bgColorHex }).filter(([, v]) => v !== undefined),
+  );
+}
+
+/** REST routes of the lookups domain: five per kind. */
+export const lookupRoutesTable: RestRoute[] = LOOKUP_KIND_NAMES.flatMap(lookupRoutes);

@@ -1,34 +1,14 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../db/database';
-import { Prisma } from '../generated/prisma/client';
 import { AppError } from '../errors/app-error';
-import { assertUuid } from '../validation';
-import { LOOKUP_COLUMNS, lookupCacheOf, lookupsChanged } from './lookup.cache';
+import { translateDatabaseError } from '../db/errors';
+import { parseMnemonic } from '../input/mnemonic';
+import { parseText } from '../input/text';
+import { parseUuid } from '../input/uuid';
+import { lookupCacheOf, lookupsChanged } from './lookup.cache';
+import { LOOKUP_COLUMNS, LOOKUP_KINDS, type LookupKind, type LookupRecord } from './lookup.kinds';
 
-/** The three lookup tables share one shape and one service. */
-export type LookupKind = 'resourceType' | 'action' | 'origin';
-export const LOOKUP_KINDS: readonly LookupKind[] = ['resourceType', 'action', 'origin'];
-
-/** Table and wording per kind; table names here are constants, never input. */
-export const LOOKUP_META: Record<LookupKind, { table: string; label: string; column: string }> = {
-  resourceType: { table: 'resource_types', label: 'resource type', column: 'resource_type_id' },
-  action: { table: 'actions', label: 'action', column: 'action_id' },
-  origin: { table: 'origins', label: 'origin', column: 'origin_id' },
-};
-
-/** A resource type, action or origin. */
-export interface LookupRecord {
-  id: string;
-  mnemonic: string;
-  name: string;
-  description: string | null;
-  icon: string | null;
-  fontColorHex: string | null;
-  bgColorHex: string | null;
-  isSystem: boolean;
-  createdDate: Date;
-  updatedDate: Date;
-}
+export type { LookupKind, LookupRecord } from './lookup.kinds';
 
 /** Fields a caller may set; `undefined` leaves a field as it is, `null` clears an optional one. */
 export interface LookupInput {
@@ -53,26 +33,13 @@ function delegate(db: Database, kind: LookupKind): LookupDelegate {
   return db.prisma[kind] as unknown as LookupDelegate;
 }
 
-const MNEMONIC_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 const COLOR_PATTERN = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
-
-/** Upper-cases and checks a mnemonic (`^[A-Z][A-Z0-9_]{0,63}$`). */
-export function normalizeMnemonic(value: string, field = 'mnemonic'): string {
-  const mnemonic = value.trim().toUpperCase();
-  if (!MNEMONIC_PATTERN.test(mnemonic)) {
-    throw new AppError(
-      'VALIDATION_ERROR',
-      `${field} must start with a letter and contain only letters, digits and _ (at most 64)`,
-      { field },
-    );
-  }
-  return mnemonic;
-}
 
 function optionalText(value: string | null | undefined, field: string, max: number): string | null | undefined {
   if (value === undefined || value === null) return value;
-  if (value.length > max) throw new AppError('VALIDATION_ERROR', `${field} must be at most ${max} characters`, { field });
-  return value;
+  if (value.length > max)
+    throw new AppError('VALIDATION_ERROR', `${field} must be at most ${max} characters`, { field });
+  return parseText(value, field, { min: 0, max });
 }
 
 function optionalColor(value: string | null | undefined, field: string): string | null | undefined {
@@ -89,7 +56,7 @@ function validated(input: LookupInput) {
     throw new AppError('VALIDATION_ERROR', 'name must not be empty', { field: 'name' });
   }
   return {
-    mnemonic: input.mnemonic == null ? undefined : normalizeMnemonic(input.mnemonic),
+    mnemonic: input.mnemonic == null ? undefined : parseMnemonic(input.mnemonic),
     name: name?.trim(),
     description: optionalText(input.description, 'description', 2000),
     icon: optionalText(input.icon, 'icon', 32),
@@ -98,8 +65,14 @@ function validated(input: LookupInput) {
   };
 }
 
-function isPrismaError(error: unknown, code: string): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
+/** What a refused write of a lookup means: a taken mnemonic, or (on delete) interactions still using it. */
+function lookupWriteError(error: unknown, kind: LookupKind, mnemonic: string | undefined): unknown {
+  return (
+    translateDatabaseError(error, {
+      unique: () => new AppError('CONFLICT', `A ${LOOKUP_KINDS[kind].label} with mnemonic ${mnemonic} already exists`),
+      foreignKey: () => new AppError('CONFLICT', `${mnemonic} is used by interactions and cannot be deleted`),
+    }) ?? error
+  );
 }
 
 export interface ListLookupsOptions {
@@ -118,21 +91,26 @@ export interface GetLookupOptions {
 
 /** One lookup by id; NOT_FOUND when absent. */
 export async function getLookup(db: Database, { kind, id }: GetLookupOptions): Promise<LookupRecord> {
-  const row = await delegate(db, kind).findUnique({ where: { id: assertUuid(id, 'id') } });
-  if (!row) throw new AppError('NOT_FOUND', `No ${LOOKUP_META[kind].label} with id ${id}`);
+  const row = await delegate(db, kind).findUnique({ where: { id: parseUuid(id, 'id') } });
+  if (!row) throw new AppError('NOT_FOUND', `No ${LOOKUP_KINDS[kind].label} with id ${id}`);
   return row;
 }
 
 /** Lookups of a kind by id, in the order of `ids` (`null` where absent): the batch function of the loaders. */
-export async function findLookupsByIds(db: Database, kind: LookupKind, ids: readonly string[]): Promise<(LookupRecord | null)[]> {
+export async function findLookupsByIds(
+  db: Database,
+  kind: LookupKind,
+  ids: readonly string[],
+): Promise<(LookupRecord | null)[]> {
   const cache = lookupCacheOf(db);
   const missing = ids.filter((id) => !cache.getById(kind, id));
   if (missing.length > 0) {
     cache.remember(
       kind,
-      await db.sql.query<LookupRecord>(`SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_META[kind].table} WHERE id = ANY($1::uuid[])`, [
-        missing,
-      ]),
+      await db.sql.query<LookupRecord>(
+        `SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_KINDS[kind].table} WHERE id = ANY($1::uuid[])`,
+        [missing],
+      ),
     );
   }
   return ids.map((id) => cache.getById(kind, id) ?? null);
@@ -148,14 +126,13 @@ export async function createLookup(db: Database, { kind, input }: CreateLookupOp
   if (input.mnemonic == null) throw new AppError('VALIDATION_ERROR', 'mnemonic is required', { field: 'mnemonic' });
   const data = validated(input);
   try {
-    const created = await delegate(db, kind).create({ data: { id: uuidv7(), ...data, name: data.name ?? data.mnemonic } });
+    const created = await delegate(db, kind).create({
+      data: { id: uuidv7(), ...data, name: data.name ?? data.mnemonic },
+    });
     await lookupsChanged(db, kind);
     return created;
   } catch (error) {
-    if (isPrismaError(error, 'P2002')) {
-      throw new AppError('CONFLICT', `A ${LOOKUP_META[kind].label} with mnemonic ${data.mnemonic} already exists`);
-    }
-    throw error;
+    throw lookupWriteError(error, kind, data.mnemonic);
   }
 }
 
@@ -170,17 +147,20 @@ export async function updateLookup(db: Database, { kind, id, input }: UpdateLook
   const existing = await getLookup(db, { kind, id });
   const data = validated(input);
   if (existing.isSystem && data.mnemonic !== undefined && data.mnemonic !== existing.mnemonic) {
-    throw new AppError('CONFLICT', `${existing.mnemonic} is a system ${LOOKUP_META[kind].label}; its mnemonic cannot change`);
+    throw new AppError(
+      'CONFLICT',
+      `${existing.mnemonic} is a system ${LOOKUP_KINDS[kind].label}; its mnemonic cannot change`,
+    );
   }
   try {
-    const updated = await delegate(db, kind).update({ where: { id: existing.id }, data: { ...data, updatedDate: new Date() } });
+    const updated = await delegate(db, kind).update({
+      where: { id: existing.id },
+      data: { ...data, updatedDate: new Date() },
+    });
     await lookupsChanged(db, kind);
     return updated;
   } catch (error) {
-    if (isPrismaError(error, 'P2002')) {
-      throw new AppError('CONFLICT', `A ${LOOKUP_META[kind].label} with mnemonic ${data.mnemonic} already exists`);
-    }
-    throw error;
+    throw lookupWriteError(error, kind, data.mnemonic);
   }
 }
 
@@ -193,17 +173,17 @@ export interface DeleteLookupOptions {
 export async function deleteLookup(db: Database, { kind, id }: DeleteLookupOptions): Promise<LookupRecord> {
   const existing = await getLookup(db, { kind, id });
   if (existing.isSystem) {
-    throw new AppError('CONFLICT', `${existing.mnemonic} is a system ${LOOKUP_META[kind].label} and cannot be deleted`);
+    throw new AppError(
+      'CONFLICT',
+      `${existing.mnemonic} is a system ${LOOKUP_KINDS[kind].label} and cannot be deleted`,
+    );
   }
   try {
     const deleted = await delegate(db, kind).delete({ where: { id: existing.id } });
     await lookupsChanged(db, kind);
     return deleted;
   } catch (error) {
-    if (isPrismaError(error, 'P2003') || /foreign key/i.test(String((error as Error).message))) {
-      throw new AppError('CONFLICT', `${existing.mnemonic} is used by interactions and cannot be deleted`);
-    }
-    throw error;
+    throw lookupWriteError(error, kind, existing.mnemonic);
   }
 }
 
@@ -221,8 +201,8 @@ function parseReference(kind: LookupKind, ref: LookupReference): { id: string | 
     throw new AppError('VALIDATION_ERROR', `${kind} (mnemonic) or ${kind}Id (UUID) is required`, { field: kind });
   }
   return {
-    id: hasId ? assertUuid(ref.id as string, `${kind}Id`) : null,
-    mnemonic: hasMnemonic ? normalizeMnemonic(ref.mnemonic as string, kind) : null,
+    id: hasId ? parseUuid(ref.id as string, `${kind}Id`) : null,
+    mnemonic: hasMnemonic ? parseMnemonic(ref.mnemonic as string, kind) : null,
   };
 }
 
@@ -233,7 +213,7 @@ function agreedId(
   byId: LookupRecord | undefined,
   byMnemonic: LookupRecord | undefined,
 ): string {
-  const { label } = LOOKUP_META[kind];
+  const { label } = LOOKUP_KINDS[kind];
   if (id && !byId) throw new AppError('UNKNOWN_LOOKUP', `No ${label} with id ${id}`, { field: `${kind}Id`, value: id });
   if (mnemonic && !byMnemonic) {
     throw new AppError('UNKNOWN_LOOKUP', `No ${label} with mnemonic ${mnemonic}`, { field: kind, value: mnemonic });
@@ -276,7 +256,7 @@ export async function resolveLookupId(db: Database, kind: LookupKind, ref: Looku
   const cached = cachedLookupId(db, kind, parsed);
   if (cached !== undefined) return cached;
   const rows = await db.sql.query<LookupRecord>(
-    `SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_META[kind].table} WHERE id = $1::uuid OR mnemonic = $2`,
+    `SELECT ${LOOKUP_COLUMNS} FROM ${LOOKUP_KINDS[kind].table} WHERE id = $1::uuid OR mnemonic = $2`,
     [parsed.id, parsed.mnemonic],
   );
   lookupCacheOf(db).remember(kind, rows);

@@ -1,8 +1,9 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, InterfaceType, ObjectType } from 'type-graphql';
 
-
-@ObjectType({ description: "Shared fields of the three lookup kinds (not itself in the schema)." })
-abstract class LookupFields {
+@InterfaceType('Lookup', {
+  description: 'The fields every lookup kind (resource type, action, origin) has: fragments can select them once.',
+})
+export abstract class Lookup {
   @Field(() => ID)
   id!: string;
 
@@ -34,18 +35,21 @@ abstract class LookupFields {
   updatedDate!: Date;
 }
 
-@ObjectType({ description: 'The kind of resource an interaction is about (ORDER, PAYMENT, …).' })
-export class ResourceType extends LookupFields {}
+@ObjectType({ implements: Lookup, description: 'The kind of resource an interaction is about (ORDER, PAYMENT, …).' })
+export class ResourceType extends Lookup {}
 
-@ObjectType({ description: 'What happened to the resource (CREATE, UPDATE, …).' })
-export class Action extends LookupFields {}
+@ObjectType({ implements: Lookup, description: 'What happened to the resource (CREATE, UPDATE, …).' })
+export class Action extends Lookup {}
 
-@ObjectType({ description: 'Where the interaction came from (WEBAPP, API, …).' })
-export class Origin extends LookupFields {}
+@ObjectType({ implements: Lookup, description: 'Where the interaction came from (WEBAPP, API, …).' })
+export class Origin extends Lookup {}
 
 @InputType({ description: 'Fields of a lookup; on update, omitted fields stay as they are and null clears.' })
 export class LookupInput {
-  @Field(() => String, { nullable: true, description: 'Upper-cased on input; ^[A-Z][A-Z0-9_]{0,63}$. Required on create.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Upper-cased on input; ^[A-Z][A-Z0-9_]{0,63}$. Required on create.',
+  })
   mnemonic?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Display name; defaults to the mnemonic.' })

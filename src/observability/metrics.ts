@@ -23,10 +23,38 @@ export function createMetrics(db: Database) {
     help: 'Interactions written (acknowledged after commit)',
     registers: [registry],
   });
+  // Rows per insert statement of the write coalescer (ADR 058): its _count is the inserts, its _sum the rows, so
+  // _sum / _count above 1 shows concurrent single creates sharing commits on this instance.
+  const writeGroupSize = new Histogram({
+    name: 'interactions_write_group_size',
+    help: 'Single creates written per insert statement by the write coalescer (one observation per insert)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [registry],
+  });
   const timelineRefreshDuration = new Histogram({
     name: 'timeline_refresh_duration_seconds',
     help: 'Duration of timeline daily-count refreshes (incremental unless full)',
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const retentionDroppedPartitions = new Counter({
+    name: 'interactions_retention_dropped_partitions_total',
+    help: 'Partitions of interactions dropped by retention (by this instance)',
+    registers: [registry],
+  });
+  const retentionDroppedRows = new Counter({
+    name: 'interactions_retention_dropped_rows_total',
+    help: 'Interactions removed by retention with their partitions (by this instance)',
+    registers: [registry],
+  });
+  const retentionRuns = new Counter({
+    name: 'interactions_retention_runs_total',
+    help: 'Retention runs by this instance (a run skipped because another instance ran today is not counted)',
+    registers: [registry],
+  });
+  const partitionsCreated = new Counter({
+    name: 'interactions_partitions_created_total',
+    help: 'Partitions of interactions created by this instance (ahead of time or out of the default partition)',
     registers: [registry],
   });
   const pool = (name: string, help: string, pick: (s: ReturnType<Database['poolStats']>) => number) =>
@@ -41,7 +69,18 @@ export function createMetrics(db: Database) {
   pool('db_pool_connections', 'Open database connections', (s) => s.total);
   pool('db_pool_idle_connections', 'Idle database connections', (s) => s.idle);
   pool('db_pool_waiting_requests', 'Queries waiting for a database connection', (s) => s.waiting);
-  return { registry, httpRequests, httpDuration, interactionsIngested, timelineRefreshDuration };
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    interactionsIngested,
+    writeGroupSize,
+    timelineRefreshDuration,
+    retentionDroppedPartitions,
+    retentionDroppedRows,
+    retentionRuns,
+    partitionsCreated,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,10 +1,15 @@
 import { Router, type Request, type Response } from 'express';
-import { execute, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { errorBody, httpStatusFor, retryAfterSeconds, type AppError } from '../errors/app-error';
-import type { GraphQLContext } from '../graphql/context';
-import { asAppError, toAppError } from '../graphql/errors';
+import { execute, validate, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { requireScope } from '../auth/scopes';
+import type { Config } from '../config';
+import { asAppError } from '../db/errors';
+import { AppError, errorBody, httpStatusFor, retryAfterSeconds } from '../errors/app-error';
+import type { GraphQLContext } from '../graphql/context';
+import { toAppError } from '../graphql/errors';
+import { authorizeOperation, chargeOperation, planOperation } from '../graphql/operation-plan';
+import { bodyDepthLimit, readJsonBody, type BodyBudget } from './body';
 import type { RestRoute } from './route';
+import { compileRouteValidator, validationError, type ValidationIssue } from './validate';
 
 /** Sends an AppError as the documented REST error body with its status. */
 export function sendError(res: Response, error: AppError): void {
@@ -14,47 +19,124 @@ export function sendError(res: Response, error: AppError): void {
 }
 
 /**
- * Mounts the REST table: each route runs its pre-parsed GraphQL operation in-process against the same schema,
- * so REST and GraphQL share resolvers, validation and authorisation and cannot drift apart.
+ * The AppError of a GraphQL error met by a REST route. The request was validated against the route's schema first,
+ * so GraphQL's own errors about variables should not happen; if one does, its text (which names GraphQL variables
+ * and types) never reaches the client: only the field it concerns.
  */
-export function createRestRouter(
-  schema: GraphQLSchema,
-  routes: readonly RestRoute[],
-  contextFor: (req: Request) => GraphQLContext,
-  onInternalError: (error: unknown, req: Request) => void,
-): Router {
+function restErrorOf(error: GraphQLError): AppError {
+  const appError = toAppError(error);
+  if (error.originalError instanceof AppError || appError.code !== 'VALIDATION_ERROR') return appError;
+  const at = /at "[^".]+\.([^"]+)"/.exec(error.message)?.[1] ?? /\$([A-Za-z0-9_]+)/.exec(error.message)?.[1];
+  // Every 400 names a field; when GraphQL's text does not say which, the request as a whole is the honest answer.
+  return new AppError(
+    'VALIDATION_ERROR',
+    at ? `${at} has the wrong type` : 'A value of the request has the wrong type',
+    {
+      field: at ?? 'request',
+    },
+  );
+}
+
+export interface RestRouterOptions {
+  schema: GraphQLSchema;
+  routes: readonly RestRoute[];
+  config: Pick<Config, 'maxBodyBytes' | 'maxBatchBodyBytes' | 'maxJsonDepth' | 'graphqlMaxCost'>;
+  contextFor: (req: Request) => GraphQLContext;
+  onInternalError: (error: unknown, req: Request) => void;
+  /** The process's budget of request-body bytes held at once (shared with POST /graphql). */
+  bodyBudget: BodyBudget;
+}
+
+/**
+ * Mounts the REST table. Every route, in this order: the key's scope (the key itself was authenticated for /api/*
+ * before), its parameters against their documented schemas, then — only now — the body is read and checked against
+ * the route's body schema, and the route's operation runs in-process against the same schema as /graphql (or its
+ * stream handler writes the answer). REST and GraphQL share resolvers, validation and authorisation.
+ */
+export function createRestRouter({
+  schema,
+  routes,
+  config,
+  contextFor,
+  onInternalError,
+  bodyBudget,
+}: RestRouterOptions): Router {
   const router = Router();
   for (const route of routes) {
-    const document: DocumentNode = parse(route.operation);
-    const problems = validate(schema, document);
-    if (problems.length > 0) {
-      throw new Error(`REST route ${route.method.toUpperCase()} ${route.path}: ${problems.map((p) => p.message).join('; ')}`);
+    const name = `${route.method.toUpperCase()} ${route.path}`;
+    if (route.kind === 'operation') {
+      const problems = validate(schema, route.operation);
+      if (problems.length > 0) throw new Error(`REST route ${name}: ${problems.map((p) => p.message).join('; ')}`);
     }
+    const validator = compileRouteValidator(route);
+    const limit = route.bodyLimit === 'batch' ? config.maxBatchBodyBytes : config.maxBodyBytes;
+    const maxDepth = bodyDepthLimit(config.maxJsonDepth);
+
     router[route.method](route.path, async (req: Request, res: Response) => {
       try {
-        // The key's scope first, before the request is read: a key that may not call the route learns that (403),
-        // not what is wrong with its parameters. The operation's resolvers check it again and charge the rate limit.
-        if (route.doc) requireScope(req.principal ?? null, route.doc.scope);
-        const variableValues = route.variables ? route.variables(req) : {};
-        const result = await execute({ schema, document, variableValues, contextValue: contextFor(req) });
+        requireScope(req.principal ?? null, route.scope);
+        const params = validator.params({
+          path: req.params as Record<string, string>,
+          query: req.query,
+          headers: req.headers,
+        });
+        let body: unknown;
+        if (route.body) {
+          body = await readJsonBody(req, res, { limit, maxDepth, budget: bodyBudget });
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+            throw new AppError(
+              'VALIDATION_ERROR',
+              'The request body must be a JSON object (Content-Type: application/json)',
+              { field: 'body' },
+            );
+          }
+        }
+        const context = contextFor(req);
+        const issues = validator.body(body);
+        if (issues.length > 0) throw await bodyError(route, issues, body, context);
+        const request = { ...params, body };
+        if (route.kind === 'stream') {
+          await route.handle(request, context, res);
+          return;
+        }
+        const variableValues = route.variables(request) as Record<string, unknown>;
+        // The same plan as /graphql: every scope the operation needs, its cost, its rate-limit units.
+        const plan = planOperation(schema, route.operation, undefined, variableValues);
+        await chargeOperation(authorizeOperation(plan, context.principal, config.graphqlMaxCost), context);
+        const result = await execute({ schema, document: route.operation, variableValues, contextValue: context });
         if (result.errors?.length) {
-          const error = toAppError(result.errors[0]);
+          const error = restErrorOf(result.errors[0]);
           if (error.code === 'INTERNAL') onInternalError(result.errors[0].originalError ?? result.errors[0], req);
           sendError(res, error);
           return;
         }
-        const body = route.present(result.data, req);
+        const answer = route.present(result.data);
         res.status(route.status ?? 200);
         // Reads keep Express's ETag (a client may revalidate with If-None-Match). A write's answer is never
-        // revalidated: hashing it is waste (about 1 % of a 1,000-item batch's CPU), so it is sent as is.
-        if (req.method === 'GET' || req.method === 'HEAD') res.json(body);
-        else res.type('json').end(JSON.stringify(body));
+        // revalidated: hashing it is waste, so it is sent as is.
+        if (req.method === 'GET' || req.method === 'HEAD') res.json(answer);
+        else res.type('json').end(JSON.stringify(answer));
       } catch (error) {
         const appError = asAppError(error);
         if (appError.code === 'INTERNAL') onInternalError(error, req);
-        sendError(res, appError);
+        if (res.headersSent) res.destroy();
+        else sendError(res, appError);
       }
     });
   }
   return router;
+}
+
+/** The error of a body that failed its schema: the route's own account of it when it has one, else the issues. */
+async function bodyError(
+  route: RestRoute,
+  issues: ValidationIssue[],
+  body: unknown,
+  context: GraphQLContext,
+): Promise<AppError> {
+  if (route.kind === 'operation' && route.explainBodyIssues) {
+    const explained = await route.explainBodyIssues(issues, body, context);
+    if (explained) return explained;
+  }
+  return validationError(issues);
 }

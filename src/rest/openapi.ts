@@ -1,5 +1,6 @@
 import { httpStatusFor, type ErrorCode } from '../errors/app-error';
-import { COMPONENT_SCHEMAS, ERROR_CODES } from './openapi.schemas';
+import { COMPONENT_SCHEMAS } from './openapi.schemas';
+import { ERROR_CODES } from './schema';
 import type { RestParam, RestRoute } from './route';
 
 /** Error codes any authenticated route may answer, whatever it does. */
@@ -46,7 +47,9 @@ function parameter(param: RestParam) {
 
 function errorResponses(codes: readonly ErrorCode[]) {
   const statuses = [...new Set([...codes, ...COMMON_ERRORS].map(httpStatusFor))].sort((a, b) => a - b);
-  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/${ERROR_RESPONSE_NAMES[status]}` }]));
+  return Object.fromEntries(
+    statuses.map((status) => [String(status), { $ref: `#/components/responses/${ERROR_RESPONSE_NAMES[status]}` }]),
+  );
 }
 
 function errorResponseComponents() {
@@ -70,33 +73,44 @@ function errorResponseComponents() {
   );
 }
 
-/** The OpenAPI 3.1 document of the REST table: every route from its row's `doc`, none written beside it. */
+/** The success response of a route: its JSON schema, or one media type per format a stream can answer in. */
+function successResponse(route: RestRoute) {
+  const content =
+    route.kind === 'operation'
+      ? { 'application/json': { schema: route.response } }
+      : Object.fromEntries(Object.entries(route.produces).map(([type, schema]) => [type, { schema }]));
+  return {
+    description: route.summary,
+    headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
+    content,
+  };
+}
+
+/** The status of a route's success answer. */
+export function successStatus(route: RestRoute): number {
+  return route.kind === 'operation' ? (route.status ?? 200) : 200;
+}
+
+/** The OpenAPI 3.1 document of the REST table: every route from its own row, none written beside it. */
 export function buildOpenApiDocument(routes: readonly RestRoute[], version = '0.1.0') {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const doc = route.doc;
-    if (!doc) throw new Error(`REST route ${route.method.toUpperCase()} ${route.path} has no OpenAPI metadata (doc)`);
-    const status = String(route.status ?? 200);
-    const scopeLine = `Requires the \`${doc.scope}\` scope (an \`admin\` key may do everything).`;
+    const scopeLine = `Requires the \`${route.scope}\` scope (an \`admin\` key may do everything).`;
     const item = (paths[openApiPath(route.path)] ??= {});
     item[route.method] = {
       operationId: operationId(route),
       summary: route.summary,
-      description: doc.description ? `${doc.description}\n\n${scopeLine}` : scopeLine,
+      description: route.description ? `${route.description}\n\n${scopeLine}` : scopeLine,
       tags: [route.path.split('/')[2]],
-      'x-required-scope': doc.scope,
+      'x-required-scope': route.scope,
       security: [{ apiKey: [] }],
-      parameters: [...(doc.params ?? []).map(parameter), { $ref: '#/components/parameters/RequestId' }],
-      ...(doc.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: doc.body } } } }
+      parameters: [...(route.params ?? []).map(parameter), { $ref: '#/components/parameters/RequestId' }],
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }
         : {}),
       responses: {
-        [status]: {
-          description: route.summary,
-          headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
-          content: { 'application/json': { schema: doc.response } },
-        },
-        ...errorResponses(doc.errors ?? []),
+        [String(successStatus(route))]: successResponse(route),
+        ...errorResponses(route.errors ?? []),
       },
     };
   }
@@ -120,7 +134,8 @@ export function buildOpenApiDocument(routes: readonly RestRoute[], version = '0.
           type: 'apiKey',
           in: 'header',
           name: 'x-api-key',
-          description: 'An API key; its scopes (read, write, admin) decide what it may do. See `x-required-scope` on each operation.',
+          description:
+            'An API key; its scopes (read, write, admin) decide what it may do. See `x-required-scope` on each operation.',
         },
       },
       parameters: {
@@ -128,7 +143,8 @@ export function buildOpenApiDocument(routes: readonly RestRoute[], version = '0.
           name: 'x-request-id',
           in: 'header',
           required: false,
-          description: 'Correlation id echoed in the response and the service log (a new UUID when absent or malformed).',
+          description:
+            'Correlation id echoed in the response and the service log (a new UUID when absent or malformed).',
           schema: { type: 'string' },
         },
       },
@@ -145,7 +161,7 @@ export function buildOpenApiDocument(routes: readonly RestRoute[], version = '0.
 /** JSON pointer (inside the document) to the success response schema of a route, for validators. */
 export function responseSchemaPointer(route: RestRoute, status: number): string {
   const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-  const success = status === (route.status ?? 200);
+  const success = status === successStatus(route);
   if (!success) return '#/components/schemas/Error';
   return `#/paths/${escape(openApiPath(route.path))}/${route.method}/responses/${status}/content/${escape('application/json')}/schema`;
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../db/database';
-import { refreshTimeline, timelineTail, type TimelineRefresh } from './timeline.service';
+import { refreshTimeline, timelineTail, type TimelineRefresh } from './timeline.refresh';
 
 /** Why the refresher refreshed: its interval elapsed, or the live tail reached `rowThreshold`. */
 export type TimelineRefreshReason = 'interval' | 'rows';
@@ -28,7 +28,8 @@ export interface TimelineRefresher {
 /**
  * Refreshes the timeline's daily counts every `intervalSeconds`, and whenever the live tail reaches
  * `rowThreshold` rows (measured every `checkMs`). A refresh never waits for one running elsewhere (in this
- * process or another instance): it skips, and the next check tries again.
+ * process or another instance): it skips, and the next check tries again. Whether it is due is decided again under
+ * the refresh lock from the shared state, so several instances refresh once per interval between them.
  */
 export function startTimelineRefresher(
   db: Database,
@@ -63,7 +64,8 @@ export function startTimelineRefresher(
     if (!reason) return;
     // A refresh for either reason restarts the interval: the counts are as fresh as the timer would make them.
     lastRefresh = Date.now();
-    await refreshTimeline(db, { wait: false })
+    // Due is judged again under the lock from the shared state: another instance may just have refreshed.
+    await refreshTimeline(db, { wait: false, ifDue: { ms: intervalMs, rows: rowThreshold } })
       .then((result) => onRefresh({ result, reason }))
       .catch((error: unknown) => onRefresh({ error, reason }));
   };

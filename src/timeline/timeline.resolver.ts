@@ -1,17 +1,16 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
-import {
-  getTimeline,
-  refreshTimeline,
-  type Timeline as TimelineResult,
-  type TimelineRefresh as RefreshResult,
-} from './timeline.service';
+import { RequireScope } from '../graphql/operation-plan';
+import { GRANULARITY_RULE } from '../input/granularity';
+import type { TimelineFilter } from './timeline.plan';
+import { getTimeline, type Timeline as TimelineResult } from './timeline.read';
+import { refreshTimeline, type TimelineRefresh as RefreshResult } from './timeline.refresh';
 import { Timeline, TimelineFilterInput, TimelineRefresh } from './timeline.type';
 
 @Resolver()
 export class TimelineResolver {
-  @Authorized('read')
+  @RequireScope('read')
   @Query(() => Timeline, {
     description:
       'Interaction counts per bucket by creation time, exact up to now. Either days (whole UTC days ending today, default 90) or startDate + endDate.',
@@ -35,16 +34,15 @@ export class TimelineResolver {
     endDate?: string,
     @Arg('granularity', () => String, {
       nullable: true,
-      description:
-        '15min, hour, 6hour or day; from the span when absent (≤ 6 h 15min, ≤ 2 days hour, ≤ 14 days 6hour, else day).',
+      description: GRANULARITY_RULE,
     })
     granularity?: string,
-    @Arg('filter', () => TimelineFilterInput, { nullable: true }) filter?: TimelineFilterInput,
+    @Arg('filter', () => TimelineFilterInput, { nullable: true }) filter?: TimelineFilter,
   ): Promise<TimelineResult> {
     return getTimeline(db, { days, startDate, endDate, granularity, filter });
   }
 
-  @Authorized('admin')
+  @RequireScope('admin')
   @Mutation(() => TimelineRefresh, {
     description:
       'Brings the timeline daily counts up to date now (adds what was written since the last refresh; readers are not blocked).',

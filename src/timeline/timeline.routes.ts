@@ -1,87 +1,56 @@
-import type { Request } from 'express';
-import { queryInt, queryString } from '../rest/params';
-import { PARAMS, ref } from '../rest/openapi.schemas';
-import type { RestRoute } from '../rest/route';
+import { RestRefreshTimelineDocument, RestTimelineDocument } from '../generated/graphql';
+import { GRANULARITY_NAMES, GRANULARITY_RULE } from '../input/granularity';
+import { FILTER_PARAMS, filterOf } from '../interactions/interaction.routes';
+import { PARAMS, ref } from '../rest/schema';
+import { operationRoute, type RestRoute } from '../rest/route';
+import { MAX_DAYS } from './timeline.plan';
 
-const FILTER_PARAMS = ['resourceType', 'action', 'origin'] as const;
-
-interface GraphQLTimeline {
-  granularity: string;
-  startDate: string;
-  endDate: string;
-  refreshedAt: string | null;
-  data: { bucket: string; count: number }[];
-}
-
-interface GraphQLTimelineRefresh {
-  refreshedAt: string;
-  durationMs: number;
-}
-
-function timelineVariables(req: Request): Record<string, unknown> {
-  const filter: Record<string, string> = {};
-  for (const name of FILTER_PARAMS) {
-    const value = queryString(req, name);
-    if (value !== undefined) filter[name] = value;
-  }
-  return {
-    days: queryInt(req, 'days'),
-    startDate: queryString(req, 'startDate'),
-    endDate: queryString(req, 'endDate'),
-    granularity: queryString(req, 'granularity'),
-    filter,
-  };
-}
-
-/** The documented timeline response, field by field. */
-export function presentTimeline(timeline: GraphQLTimeline) {
-  return {
-    granularity: timeline.granularity,
-    startDate: timeline.startDate,
-    endDate: timeline.endDate,
-    refreshedAt: timeline.refreshedAt,
-    data: timeline.data.map((entry) => ({ bucket: entry.bucket, count: entry.count })),
-  };
-}
+/** The list's filters but its date range: the timeline takes its range as days or startDate + endDate. */
+const TIMELINE_FILTER_PARAMS = FILTER_PARAMS.filter((param) => param.name !== 'startDate' && param.name !== 'endDate');
 
 /** REST routes of the timeline; literal paths, so they go before `/api/interactions/:id`. */
 export const timelineRoutes: RestRoute[] = [
-  {
+  operationRoute({
     method: 'get',
     path: '/api/interactions/timeline',
-    summary: 'Interaction counts over time (zero-filled buckets, exact up to now)',
-    operation: `query RestTimeline($days: Int, $startDate: String, $endDate: String, $granularity: String, $filter: TimelineFilterInput) {
-      timeline(days: $days, startDate: $startDate, endDate: $endDate, granularity: $granularity, filter: $filter) {
-        granularity startDate endDate refreshedAt data { bucket count }
-      }
-    }`,
-    variables: timelineVariables,
-    present: (data: { timeline: GraphQLTimeline }) => presentTimeline(data.timeline),
-    doc: {
-      scope: 'read',
-      description: 'Give `days` (default 90 when no range is given) or `startDate` and `endDate`.',
-      params: [
-        PARAMS.query('days', 'Last N days, 1–3650, daily buckets.', { type: 'integer', minimum: 1, maximum: 3650 }),
-        PARAMS.query('startDate', 'ISO date or date-time.'),
-        PARAMS.query('endDate', 'ISO date or date-time.'),
-        PARAMS.query('granularity', 'Bucket size; chosen from the span when absent.', { enum: ['15min', 'hour', '6hour', 'day'] }),
-        PARAMS.query('resourceType', 'Resource type mnemonic.'),
-        PARAMS.query('action', 'Action mnemonic.'),
-        PARAMS.query('origin', 'Origin mnemonic.'),
-      ],
-      response: ref('Timeline'),
-      errors: ['VALIDATION_ERROR'],
-    },
-  },
-  {
+    summary: 'Interaction counts over time (zero-filled buckets, exact up to now), with every filter of the list',
+    scope: 'read',
+    description:
+      'Give `days` (default 90 when no range is given) or `startDate` and `endDate`. Takes every filter of `GET /api/interactions`, so a chart counts what the list shows.',
+    params: [
+      PARAMS.query('days', `Last N days, 1–${MAX_DAYS}, daily buckets.`, {
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_DAYS,
+      }),
+      PARAMS.query('startDate', 'ISO date or date-time.'),
+      PARAMS.query('endDate', 'ISO date or date-time; a date-only value includes that whole UTC day.'),
+      PARAMS.query('granularity', `Bucket size: ${GRANULARITY_RULE}.`, { enum: GRANULARITY_NAMES }),
+      ...TIMELINE_FILTER_PARAMS,
+    ],
+    errors: ['VALIDATION_ERROR'],
+    operation: RestTimelineDocument,
+    variables: (request) => ({
+      days: request.query.days as number | undefined,
+      startDate: request.query.startDate as string | undefined,
+      endDate: request.query.endDate as string | undefined,
+      granularity: request.query.granularity as string | undefined,
+      filter: filterOf(
+        request,
+        TIMELINE_FILTER_PARAMS.map((param) => param.name),
+      ),
+    }),
+    present: (data) => data.timeline,
+    response: ref('Timeline'),
+  }),
+  operationRoute({
     method: 'post',
     path: '/api/interactions/timeline/refresh',
     summary: 'Refresh the timeline daily counts now',
-    operation: 'mutation RestRefreshTimeline { refreshTimeline { refreshedAt durationMs } }',
-    present: (data: { refreshTimeline: GraphQLTimelineRefresh }) => ({
-      refreshedAt: data.refreshTimeline.refreshedAt,
-      durationMs: data.refreshTimeline.durationMs,
-    }),
-    doc: { scope: 'admin', response: ref('TimelineRefresh') },
-  },
+    scope: 'admin',
+    operation: RestRefreshTimelineDocument,
+    variables: () => ({}),
+    present: (data) => data.refreshTimeline,
+    response: ref('TimelineRefresh'),
+  }),
 ];

@@ -1,16 +1,14 @@
-import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { FILTER_NAMES, type InteractionFilterKey } from '../interactions/interaction.filter';
+import { filterInputType } from '../interactions/interaction.type';
+import { GRANULARITY_NAMES } from '../input/granularity';
 
-@InputType({ description: 'Optional filters of the timeline, by mnemonic; an unknown mnemonic counts nothing.' })
-export class TimelineFilterInput {
-  @Field(() => String, { nullable: true, description: 'Resource type mnemonic.' })
-  resourceType?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Action mnemonic.' })
-  action?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Origin mnemonic.' })
-  origin?: string | null;
-}
+/** The timeline's filter: every filter of the interaction list but its date range (the timeline has its own). */
+export const TimelineFilterInput = filterInputType(
+  'TimelineFilterInput',
+  "Filters of the timeline: the filters of the interaction list, combined with AND; the range is the timeline's own.",
+  FILTER_NAMES.filter((name): name is InteractionFilterKey => name !== 'startDate' && name !== 'endDate'),
+);
 
 @ObjectType({ description: 'Interactions created in one bucket.' })
 export class TimelineBucket {
@@ -23,7 +21,7 @@ export class TimelineBucket {
 
 @ObjectType({ description: 'Interaction counts over time, by creation time, every bucket present (zero-filled).' })
 export class Timeline {
-  @Field({ description: 'Bucket size: 15min, hour, 6hour or day.' })
+  @Field({ description: `Bucket size: ${GRANULARITY_NAMES.join(', ')}.` })
   granularity!: string;
 
   @Field({ description: 'Start of the first bucket (inclusive).' })
@@ -38,6 +36,14 @@ export class Timeline {
       'When the daily counts were last refreshed (counts are exact regardless); null before the first refresh.',
   })
   refreshedAt!: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Set when retention dropped interactions inside the range (docs/adr/031): the time from which the counts are ' +
+      'whole; buckets before it count what is left. Null when nothing in the range was dropped.',
+  })
+  retainedFrom!: Date | null;
 
   @Field(() => [TimelineBucket], { description: 'One entry per bucket, oldest first.' })
   data!: TimelineBucket[];

@@ -1,12 +1,17 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
-import type { InteractionRecord, Page } from '../interactions/interaction.service';
+import { RequireScope, Rows } from '../graphql/operation-plan';
+import type { Page } from '../input/pagination';
+import type { InteractionRecord } from '../interactions/interaction.model';
 import { Interaction, InteractionPage } from '../interactions/interaction.type';
 import {
   findTraceInteractions,
   getTrace,
   getTraceTimeline,
+  TRACE_DEFAULT_LIMIT,
+  TRACE_MAX_LIMIT,
+  TRACE_TIMELINE_MAX,
   type TraceRecord,
   type TraceSummaryRecord,
   type TraceTimelineEntryRecord,
@@ -15,19 +20,20 @@ import { Trace, TraceSummary, TraceTimelineEntry } from './trace.type';
 
 async function loadSummary({ loaders }: GraphQLContext, uowId: string): Promise<TraceSummaryRecord> {
   const summary = await loaders.traceSummaryByUowId.load(uowId);
-  // Every interaction has a unit of work, and interactions are never deleted.
+  // Every interaction has a unit of work; one whose interactions retention dropped is gone, like an unknown one.
   if (!summary) throw new AppError('NOT_FOUND', `No interactions with uowId ${uowId}`);
   return summary;
 }
 
 @Resolver(() => Trace)
 export class TraceResolver {
-  @Authorized('read')
+  @RequireScope('read')
   @Query(() => Trace, { description: 'A unit of work (NOT_FOUND when no interaction carries this uowId).' })
   trace(@Arg('uowId', () => ID) uowId: string, @Ctx() { db }: GraphQLContext): Promise<TraceRecord> {
     return getTrace(db, { uowId });
   }
 
+  @Rows({ arg: 'limit', default: TRACE_DEFAULT_LIMIT, max: TRACE_MAX_LIMIT })
   @FieldResolver(() => InteractionPage, { description: 'Its interactions in chronological order, one page at a time.' })
   interactions(
     @Root() trace: TraceRecord,
@@ -39,14 +45,28 @@ export class TraceResolver {
     return findTraceInteractions(db, { uowId: trace.uowId, page, limit });
   }
 
+  @Rows({ fixed: TRACE_TIMELINE_MAX })
   @FieldResolver(() => [TraceTimelineEntry], {
-    description: 'Every interaction placed in time (at most 100,000; larger traces: PAYLOAD_TOO_LARGE, use interactions).',
+    description:
+      'Every interaction placed in time (at most 100,000; larger traces: PAYLOAD_TOO_LARGE, use interactions).',
   })
   timeline(@Root() trace: TraceRecord, @Ctx() { db }: GraphQLContext): Promise<TraceTimelineEntryRecord[]> {
     return getTraceTimeline(db, { uowId: trace.uowId });
   }
 
-  @FieldResolver(() => TraceSummary, { description: 'Counts, time span and the lookups, users and resources involved.' })
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      'Set when retention removed some of its interactions (docs/adr/031): the time from which the trace is whole. ' +
+      'Null when nothing of it was removed.',
+  })
+  retainedFrom(@Root() trace: TraceRecord, @Ctx() { loaders }: GraphQLContext): Promise<Date | null> {
+    return loaders.traceRetainedFromByUowId.load(trace.uowId);
+  }
+
+  @FieldResolver(() => TraceSummary, {
+    description: 'Counts, time span and the lookups, users and resources involved.',
+  })
   summary(@Root() trace: TraceRecord, @Ctx() context: GraphQLContext): Promise<TraceSummaryRecord> {
     return loadSummary(context, trace.uowId);
   }
@@ -54,7 +74,11 @@ export class TraceResolver {
 
 @Resolver(() => Interaction)
 export class InteractionTraceResolver {
-  @FieldResolver(() => TraceSummary, { description: 'Summary of the unit of work this interaction belongs to (batched).' })
+  // The summary of a whole unit of work is a read of other interactions: a write key creating one may not see it.
+  @RequireScope('read')
+  @FieldResolver(() => TraceSummary, {
+    description: 'Summary of the unit of work this interaction belongs to (batched).',
+  })
   trace(@Root() row: InteractionRecord, @Ctx() context: GraphQLContext): Promise<TraceSummaryRecord> {
     return loadSummary(context, row.uowId);
   }

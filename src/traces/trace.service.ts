@@ -1,13 +1,12 @@
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
-import {
-  INTERACTION_COLUMNS,
-  paginationOf,
-  parsePaging,
-  type InteractionRecord,
-  type Page,
-} from '../interactions/interaction.service';
-import { assertUuid } from '../validation';
+import { paginationOf, parsePaging, type Page } from '../input/pagination';
+import { parseUuid } from '../input/uuid';
+import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
+import { LOOKUP_KINDS } from '../lookups/lookup.kinds';
+
+// The lookup tables and their columns on `interactions`, as declared once (src/lookups/lookup.kinds.ts).
+const { resourceType: RESOURCE_TYPE, action: ACTION, origin: ORIGIN } = LOOKUP_KINDS;
 
 /**
  * When an interaction happened, for ordering a unit of work: the caller's timestamp when given, else the time it
@@ -70,7 +69,7 @@ export interface GetTraceOptions {
 
 /** A unit of work by id: VALIDATION_ERROR unless a UUID, NOT_FOUND when no interaction carries it. */
 export async function getTrace(db: Database, { uowId }: GetTraceOptions): Promise<TraceRecord> {
-  const id = assertUuid(uowId, 'uowId');
+  const id = parseUuid(uowId, 'uowId');
   const rows = await db.sql.query(`SELECT 1 FROM interactions WHERE uow_id = $1 LIMIT 1`, [id]);
   if (rows.length === 0) throw new AppError('NOT_FOUND', `No interactions with uowId ${uowId}`);
   return { uowId: id };
@@ -89,8 +88,11 @@ export async function findTraceInteractions(
   db: Database,
   { uowId, page: pageInput, limit: limitInput }: FindTraceInteractionsOptions,
 ): Promise<Page<InteractionRecord>> {
-  const id = assertUuid(uowId, 'uowId');
-  const { page, limit } = parsePaging(pageInput, limitInput, TRACE_DEFAULT_LIMIT, TRACE_MAX_LIMIT);
+  const id = parseUuid(uowId, 'uowId');
+  const { page, limit } = parsePaging(
+    { page: pageInput, limit: limitInput },
+    { defaultLimit: TRACE_DEFAULT_LIMIT, maxLimit: TRACE_MAX_LIMIT },
+  );
   const [items, [{ total }]] = await Promise.all([
     db.sql.query<InteractionRecord>(
       `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE uow_id = $1
@@ -110,8 +112,11 @@ export interface GetTraceTimelineOptions {
  * The timeline of a unit of work, computed in SQL: a projection of the chronological index walk (no JSON columns
  * selected), mnemonics by joins. PAYLOAD_TOO_LARGE above TRACE_TIMELINE_MAX interactions.
  */
-export async function getTraceTimeline(db: Database, { uowId }: GetTraceTimelineOptions): Promise<TraceTimelineEntryRecord[]> {
-  const id = assertUuid(uowId, 'uowId');
+export async function getTraceTimeline(
+  db: Database,
+  { uowId }: GetTraceTimelineOptions,
+): Promise<TraceTimelineEntryRecord[]> {
+  const id = parseUuid(uowId, 'uowId');
   // Times travel as epoch milliseconds (float8): parsing 100,000 timestamptz strings in the driver costs more than
   // the query. Offsets are then one subtraction from the first entry.
   const rows = await db.sql.query<Omit<TraceTimelineEntryRecord, 'timestamp' | 'offsetMs'> & { ms: number }>(
@@ -119,11 +124,12 @@ export async function getTraceTimeline(db: Database, { uowId }: GetTraceTimeline
        (EXTRACT(EPOCH FROM t.ts) * 1000)::float8 AS ms,
        t.resource_id AS "resourceId", rt.mnemonic AS "resourceType", a.mnemonic AS "action", o.mnemonic AS "origin",
        t.user_id AS "userId"
-     FROM (SELECT id, interaction_number, ${TRACE_TIME} AS ts, resource_id, resource_type_id, action_id, origin_id, user_id
+     FROM (SELECT id, interaction_number, ${TRACE_TIME} AS ts, resource_id, ${RESOURCE_TYPE.column}, ${ACTION.column},
+             ${ORIGIN.column}, user_id
            FROM interactions WHERE uow_id = $1 ORDER BY ${TRACE_ORDER} LIMIT ${TRACE_TIMELINE_MAX + 1}) t
-     JOIN resource_types rt ON rt.id = t.resource_type_id
-     JOIN actions a ON a.id = t.action_id
-     JOIN origins o ON o.id = t.origin_id
+     JOIN ${RESOURCE_TYPE.table} rt ON rt.id = t.${RESOURCE_TYPE.column}
+     JOIN ${ACTION.table} a ON a.id = t.${ACTION.column}
+     JOIN ${ORIGIN.table} o ON o.id = t.${ORIGIN.column}
      ORDER BY t.ts, t.interaction_number`,
     [id],
   );
@@ -144,7 +150,8 @@ export async function getTraceTimeline(db: Database, { uowId }: GetTraceTimeline
  */
 export const TRACE_SUMMARY_SETTLE_SECONDS = 30;
 
-const mergeArrays = (a: string, b: string) => `ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(${a}, '{}') || COALESCE(${b}, '{}')) AS x)`;
+const mergeArrays = (a: string, b: string) =>
+  `ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(${a}, '{}') || COALESCE(${b}, '{}')) AS x)`;
 
 /**
  * Summaries of several units of work in one statement, in the order of `uowIds` (null where a unit of work has no
@@ -154,8 +161,11 @@ const mergeArrays = (a: string, b: string) => `ARRAY(SELECT DISTINCT x FROM unne
  * costs a primary-key read plus the interactions of the last TRACE_SUMMARY_SETTLE_SECONDS. Distinct lookup ids are
  * kept (a few per trace) and turned into sorted mnemonics at the end.
  */
-export async function findTraceSummaries(db: Database, uowIds: readonly string[]): Promise<(TraceSummaryRecord | null)[]> {
-  const ids = uowIds.map((id) => assertUuid(id, 'uowId'));
+export async function findTraceSummaries(
+  db: Database,
+  uowIds: readonly string[],
+): Promise<(TraceSummaryRecord | null)[]> {
+  const ids = uowIds.map((id) => parseUuid(id, 'uowId'));
   const rows = await db.sql.query<TraceSummaryRecord>(
     `WITH k AS (SELECT DISTINCT unnest($1::uuid[]) AS uow_id),
      c AS (
@@ -218,9 +228,9 @@ export async function findTraceSummaries(db: Database, uowIds: readonly string[]
      )
      SELECT r.uow_id AS "uowId", r.total::int AS "totalInteractions", r.start_time AS "startTime", r.end_time AS "endTime",
        (EXTRACT(EPOCH FROM r.end_time - r.start_time) * 1000)::float8 AS "durationMs",
-       ARRAY(SELECT mnemonic FROM actions WHERE id = ANY(r.action_ids) ORDER BY mnemonic COLLATE "C") AS "uniqueActions",
-       ARRAY(SELECT mnemonic FROM resource_types WHERE id = ANY(r.resource_type_ids) ORDER BY mnemonic COLLATE "C") AS "resourceTypes",
-       ARRAY(SELECT mnemonic FROM origins WHERE id = ANY(r.origin_ids) ORDER BY mnemonic COLLATE "C") AS "origins",
+       ARRAY(SELECT mnemonic FROM ${ACTION.table} WHERE id = ANY(r.action_ids) ORDER BY mnemonic COLLATE "C") AS "uniqueActions",
+       ARRAY(SELECT mnemonic FROM ${RESOURCE_TYPE.table} WHERE id = ANY(r.resource_type_ids) ORDER BY mnemonic COLLATE "C") AS "resourceTypes",
+       ARRAY(SELECT mnemonic FROM ${ORIGIN.table} WHERE id = ANY(r.origin_ids) ORDER BY mnemonic COLLATE "C") AS "origins",
        cardinality(r.resource_ids) AS "resourceCount",
        ARRAY(SELECT u FROM unnest(r.user_ids) AS u ORDER BY u COLLATE "C") AS "userIds"
      FROM r WHERE r.total > 0`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
+import { insertInteraction, ensureResourceTypes } from '../helpers/factories';
 
 let t: TestApp;
 const U1 = randomUUID();
@@ -15,9 +15,15 @@ const U4 = randomUUID();
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  await insertResourceTypes(db, ['ORDER', 'PAYMENT', 'INVOICE']);
-  const row = (uowId: string, userId: string | null, resourceId: string, resourceType: string, action: string, createdDate: string) =>
-    insertInteractionRow(db, { uowId, userId, resourceId, resourceType, action, createdDate });
+  await ensureResourceTypes(db, ['ORDER', 'PAYMENT', 'INVOICE']);
+  const row = (
+    uowId: string,
+    userId: string | null,
+    resourceId: string,
+    resourceType: string,
+    action: string,
+    createdDate: string,
+  ) => insertInteraction(db, { origin: 'API', uowId, userId, resourceId, resourceType, action, createdDate });
   await row(U1, 'alice', 'o-1', 'ORDER', 'CREATE', '2024-03-01T10:00:00Z');
   await row(U1, 'alice', 'o-2', 'ORDER', 'UPDATE', '2024-03-01T10:05:00Z');
   await row(U1, null, 'o-1', 'ORDER', 'READ', '2024-03-01T10:02:00Z');
@@ -28,8 +34,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (body: unknown, query = '') => api(t.app, t.keys.read).post(`/api/activity${query}`).send(body as object);
-const groupKeys = (body: { data: { userId: string | null; uowId: string }[] }) => body.data.map((g) => [g.userId, g.uowId]);
+const post = (body: unknown, query = '') =>
+  api(t.app, t.keys.read)
+    .post(`/api/activity${query}`)
+    .send(body as object);
+const groupKeys = (body: { data: { userId: string | null; uowId: string }[] }) =>
+  body.data.map((g) => [g.userId, g.uowId]);
 
 describe('POST /api/activity', () => {
   it('groups by user and unit of work, a null user being its own group, newest group first', async () => {
@@ -93,7 +103,9 @@ describe('POST /api/activity', () => {
   });
 
   it('does not count an interaction twice when a resource is asked for with and without a type', async () => {
-    const res = await post({ resources: [{ resourceId: 'o-1', resourceType: 'ORDER' }, { resourceId: 'o-1' }, { resourceId: 'o-1' }] });
+    const res = await post({
+      resources: [{ resourceId: 'o-1', resourceType: 'ORDER' }, { resourceId: 'o-1' }, { resourceId: 'o-1' }],
+    });
     expect(res.body.data.map((g: { interactionCount: number }) => g.interactionCount)).toEqual([1, 1, 1, 1]);
   });
 
@@ -104,7 +116,10 @@ describe('POST /api/activity', () => {
     ]);
     expect(groupKeys(lower.body)).toEqual([['bob', U2]]);
     expect(unknown.status).toBe(200);
-    expect(unknown.body).toEqual({ data: [], pagination: { page: 1, limit: 50, total: 0, totalPages: 0, hasNext: false, hasPrev: false } });
+    expect(unknown.body).toEqual({
+      data: [],
+      pagination: { page: 1, limit: 50, total: 0, totalPages: 0, hasNext: false, hasPrev: false },
+    });
   });
 
   it('limits to a date range on the recorded date; a date-only endDate includes that whole day', async () => {
@@ -116,7 +131,11 @@ describe('POST /api/activity', () => {
   });
 
   it('accepts date-time bounds', async () => {
-    const res = await post({ resources: [{ resourceId: 'o-1' }], startDate: '2024-03-01T10:01:00Z', endDate: '2024-03-02T08:00:00Z' });
+    const res = await post({
+      resources: [{ resourceId: 'o-1' }],
+      startDate: '2024-03-01T10:01:00Z',
+      endDate: '2024-03-02T08:00:00Z',
+    });
     expect(groupKeys(res.body)).toEqual([
       ['bob', U2],
       [null, U1],
@@ -140,7 +159,10 @@ describe('POST /api/activity', () => {
 
   it('reports the total on a page past the end', async () => {
     const res = await post({ resources: [{ resourceId: 'o-1' }], page: 9, limit: 3 });
-    expect(res.body).toEqual({ data: [], pagination: { page: 9, limit: 3, total: 4, totalPages: 2, hasNext: false, hasPrev: true } });
+    expect(res.body).toEqual({
+      data: [],
+      pagination: { page: 9, limit: 3, total: 4, totalPages: 2, hasNext: false, hasPrev: true },
+    });
   });
 
   it('defaults to 50 groups a page and takes more than 100 as 100', async () => {
@@ -169,15 +191,21 @@ describe('POST /api/activity', () => {
   });
 
   it('accepts exactly 100 resources', async () => {
-    const res = await post({ resources: Array.from({ length: 100 }, (_, i) => ({ resourceId: i === 0 ? 'o-1' : `r-${i}` })) });
+    const res = await post({
+      resources: Array.from({ length: 100 }, (_, i) => ({ resourceId: i === 0 ? 'o-1' : `r-${i}` })),
+    });
     expect(res.status).toBe(200);
     expect(res.body.pagination.total).toBe(4);
   });
 
   it('needs the read scope', async () => {
     const [forbidden, anonymous] = await Promise.all([
-      api(t.app, t.keys.write).post('/api/activity').send({ resources: [{ resourceId: 'o-1' }] }),
-      api(t.app, 'ik_unknown').post('/api/activity').send({ resources: [{ resourceId: 'o-1' }] }),
+      api(t.app, t.keys.write)
+        .post('/api/activity')
+        .send({ resources: [{ resourceId: 'o-1' }] }),
+      api(t.app, 'ik_unknown')
+        .post('/api/activity')
+        .send({ resources: [{ resourceId: 'o-1' }] }),
     ]);
     expect([forbidden.status, forbidden.body.error.code]).toEqual([403, 'FORBIDDEN']);
     expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
@@ -194,14 +222,21 @@ describe('GraphQL activity(input)', () => {
 
   it("gives each group its own matching interactions, chronologically, never another group's", async () => {
     const res = await api(t.app, t.keys.read).graphql(query, {
-      input: { resources: [{ resourceId: 'o-1', resourceType: 'ORDER' }, { resourceId: 'o-2', resourceType: 'ORDER' }] },
+      input: {
+        resources: [
+          { resourceId: 'o-1', resourceType: 'ORDER' },
+          { resourceId: 'o-2', resourceType: 'ORDER' },
+        ],
+      },
     });
     expect(res.body.errors).toBeUndefined();
     const [alice, anonymous] = res.body.data.activity.items;
     expect(alice.interactions.map((i: { resourceId: string }) => i.resourceId)).toEqual(['o-1', 'o-2']);
     expect(alice.interactions.every((i: { userId: string }) => i.userId === 'alice')).toBe(true);
     expect(anonymous.userId).toBeNull();
-    expect(anonymous.interactions).toEqual([{ resourceId: 'o-1', userId: null, action: { mnemonic: 'READ' }, createdDate: '2024-03-01T10:02:00.000Z' }]);
+    expect(anonymous.interactions).toEqual([
+      { resourceId: 'o-1', userId: null, action: { mnemonic: 'READ' }, createdDate: '2024-03-01T10:02:00.000Z' },
+    ]);
   });
 
   it('limits the interactions of each group', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
+import { insertInteraction, ensureResourceTypes } from '../helpers/factories';
 
 let t: TestApp;
 
@@ -8,13 +8,30 @@ let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  await insertResourceTypes(db, ['ORDER']);
-  for (const [resourceId, count] of [['small', 5], ['big', 50]] as const) {
+  await ensureResourceTypes(db, ['ORDER']);
+  for (const [resourceId, count] of [
+    ['small', 5],
+    ['big', 50],
+  ] as const) {
     for (let i = 0; i < count; i++) {
       const uowId = randomUUID();
       const userId = `${resourceId}-user-${i}`;
-      await insertInteractionRow(db, { uowId, userId, resourceId, resourceType: 'ORDER', action: 'CREATE' });
-      await insertInteractionRow(db, { uowId, userId, resourceId, resourceType: 'ORDER', action: 'UPDATE' });
+      await insertInteraction(db, {
+        origin: 'API',
+        uowId,
+        userId,
+        resourceId,
+        resourceType: 'ORDER',
+        action: 'CREATE',
+      });
+      await insertInteraction(db, {
+        origin: 'API',
+        uowId,
+        userId,
+        resourceId,
+        resourceType: 'ORDER',
+        action: 'UPDATE',
+      });
     }
   }
 });
@@ -29,7 +46,10 @@ const QUERY = `query($input: ActivityInput!, $limit: Int!) {
 
 async function statementsFor(resourceId: string, size: number) {
   t.queries.length = 0;
-  const res = await api(t.app, t.keys.read).graphql(QUERY, { input: { resources: [{ resourceId }], limit: 100 }, limit: size });
+  const res = await api(t.app, t.keys.read).graphql(QUERY, {
+    input: { resources: [{ resourceId }], limit: 100 },
+    limit: size,
+  });
   expect(res.body.errors).toBeUndefined();
   expect(res.body.data.activity.items).toHaveLength(size);
   expect(res.body.data.interactions.items).toHaveLength(size);
@@ -48,7 +68,10 @@ it('still answers correctly when batched', async () => {
   const { data } = await statementsFor('big', 50);
   for (const group of data.activity.items) {
     expect(group.interactions).toHaveLength(2);
-    expect(group.interactions.map((i: { action: { mnemonic: string } }) => i.action.mnemonic)).toEqual(['CREATE', 'UPDATE']);
+    expect(group.interactions.map((i: { action: { mnemonic: string } }) => i.action.mnemonic)).toEqual([
+      'CREATE',
+      'UPDATE',
+    ]);
   }
   for (const item of data.interactions.items) {
     expect(item.trace).toEqual({ totalInteractions: 2, uniqueActions: ['CREATE', 'UPDATE'] });

@@ -8,6 +8,7 @@ import { REST_ROUTES } from '../../src/rest/routes';
 import { api, createTestApp, type TestApp } from '../helpers/app';
 import { createLookupRow, insertInteraction } from '../helpers/factories';
 import { assertMatchesOpenApi } from '../helpers/openapi';
+import { eventStreamHead } from '../helpers/sse';
 
 // The matrix is derived from REST_ROUTES: a route added to the table is checked here without editing this file,
 // except for a sample request (below), which the "has a sample" test demands.
@@ -22,23 +23,31 @@ beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
   keys.readWrite = (await createApiKey(db, { name: 'read+write', scopes: ['read', 'write'] })).key;
-  const revoked = await api(t.app, t.keys.admin).post('/api/keys').send({ name: 'to revoke', scopes: ['admin'] }).expect(201);
+  const revoked = await api(t.app, t.keys.admin)
+    .post('/api/keys')
+    .send({ name: 'to revoke', scopes: ['admin'] })
+    .expect(201);
   keys.revoked = revoked.body.key;
   await api(t.app, keys.revoked).get('/api/keys').expect(200);
   await api(t.app, t.keys.admin).delete(`/api/keys/${revoked.body.id}`).expect(200);
   fixture.resourceTypeId = (await createLookupRow(db, 'resourceType', { mnemonic: 'AUTH' })).id;
   fixture.interactionId = (
-    await insertInteraction(db, { resourceTypeId: fixture.resourceTypeId, uowId: fixture.uowId, resourceId: fixture.resourceId })
+    await insertInteraction(db, {
+      resourceTypeId: fixture.resourceTypeId,
+      uowId: fixture.uowId,
+      resourceId: fixture.resourceId,
+    })
   ).id;
 });
 afterAll(() => t.close());
 
 /** The scope DESIGN.md §5 asks of a route: read for GETs and POST /api/activity, write to record (single and batch), admin for the rest. */
 function requiredScope(route: RestRoute): Scope {
-  if (route.path.startsWith('/api/keys')) return 'admin';
+  if (route.path.startsWith('/api/keys') || route.path === '/api/retention') return 'admin';
   if (route.method === 'get') return 'read';
   if (route.method === 'post' && route.path === '/api/activity') return 'read';
-  if (route.method === 'post' && (route.path === '/api/interactions' || route.path === '/api/interactions/batch')) return 'write';
+  if (route.method === 'post' && (route.path === '/api/interactions' || route.path === '/api/interactions/batch'))
+    return 'write';
   return 'admin';
 }
 
@@ -84,13 +93,21 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   }),
   'POST /api/interactions/batch': async () => ({
     path: '/api/interactions/batch',
-    body: { interactions: [{ resourceId: 'auth-matrix-batch', resourceType: 'AUTH', action: 'CREATE', origin: 'WEBAPP' }] },
+    body: {
+      interactions: [{ resourceId: 'auth-matrix-batch', resourceType: 'AUTH', action: 'CREATE', origin: 'WEBAPP' }],
+    },
   }),
   'GET /api/interactions': async () => ({ path: '/api/interactions' }),
   'GET /api/interactions/timeline': async () => ({ path: '/api/interactions/timeline' }),
+  'GET /api/interactions/export': async () => ({ path: '/api/interactions/export' }),
+  'GET /api/interactions/stream': async () => ({ path: '/api/interactions/stream' }),
+  'GET /api/retention': async () => ({ path: '/api/retention' }),
   'POST /api/interactions/timeline/refresh': async () => ({ path: '/api/interactions/timeline/refresh' }),
   'GET /api/interactions/:id': async () => ({ path: `/api/interactions/${fixture.interactionId}` }),
-  'POST /api/activity': async () => ({ path: '/api/activity', body: { resources: [{ resourceId: fixture.resourceId }] } }),
+  'POST /api/activity': async () => ({
+    path: '/api/activity',
+    body: { resources: [{ resourceId: fixture.resourceId }] },
+  }),
   'GET /api/traces/:uowId': async () => ({ path: `/api/traces/${fixture.uowId}` }),
   'GET /api/traces/:uowId/timeline': async () => ({ path: `/api/traces/${fixture.uowId}/timeline` }),
   'GET /api/traces/:uowId/summary': async () => ({ path: `/api/traces/${fixture.uowId}/summary` }),
@@ -117,6 +134,8 @@ async function send(route: RestRoute, name: string, key: string | null) {
   const { path, body } = sample ? await sample() : { path: route.path.replace(/:\w+/g, randomUUID()), body: {} };
   const req = request(t.app)[route.method](path);
   if (key !== null) req.set('x-api-key', key);
+  // The live stream never ends by itself: read its first event, then close it.
+  if (route.kind === 'stream' && 'text/event-stream' in route.produces) req.buffer(true).parse(eventStreamHead);
   // Every answer (2xx, 401, 403) must also match the OpenAPI document.
   req.expect((res) => assertMatchesOpenApi(route.method, path, res));
   return body === undefined ? req : req.send(body as object);
@@ -236,9 +255,20 @@ describe('/api/keys', () => {
   const admin = () => api(t.app, t.keys.admin);
 
   it('creates a key (201) with its value once, never its hash', async () => {
-    const res = await admin().post('/api/keys').send({ name: 'ci', scopes: ['read', 'write'] });
+    const res = await admin()
+      .post('/api/keys')
+      .send({ name: 'ci', scopes: ['read', 'write'] });
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(['createdDate', 'id', 'key', 'lastUsedDate', 'name', 'prefix', 'revokedDate', 'scopes']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'createdDate',
+      'id',
+      'key',
+      'lastUsedDate',
+      'name',
+      'prefix',
+      'revokedDate',
+      'scopes',
+    ]);
     expect(res.body).toMatchObject({ name: 'ci', scopes: ['read', 'write'], revokedDate: null, lastUsedDate: null });
     expect(res.body.key).toMatch(/^ik_[A-Za-z0-9_-]{43}$/);
     expect(res.body.key.startsWith(res.body.prefix)).toBe(true);
@@ -262,18 +292,32 @@ describe('/api/keys', () => {
   });
 
   it('lists keys newest first without values or hashes', async () => {
-    const created = await admin().post('/api/keys').send({ name: 'listed', scopes: ['read'] }).expect(201);
+    const created = await admin()
+      .post('/api/keys')
+      .send({ name: 'listed', scopes: ['read'] })
+      .expect(201);
     const res = await admin().get('/api/keys');
     expect(res.status).toBe(200);
     expect(res.body.data[0]).toMatchObject({ id: created.body.id, name: 'listed', prefix: created.body.prefix });
     expect(JSON.stringify(res.body)).not.toContain(created.body.key);
     for (const item of res.body.data) {
-      expect(Object.keys(item).sort()).toEqual(['createdDate', 'id', 'lastUsedDate', 'name', 'prefix', 'revokedDate', 'scopes']);
+      expect(Object.keys(item).sort()).toEqual([
+        'createdDate',
+        'id',
+        'lastUsedDate',
+        'name',
+        'prefix',
+        'revokedDate',
+        'scopes',
+      ]);
     }
   });
 
   it('a created key works at once and stops working after revoke', async () => {
-    const created = await admin().post('/api/keys').send({ name: 'short-lived', scopes: ['read'] }).expect(201);
+    const created = await admin()
+      .post('/api/keys')
+      .send({ name: 'short-lived', scopes: ['read'] })
+      .expect(201);
     await api(t.app, created.body.key).get('/api/interactions').expect(200);
     const revoked = await admin().delete(`/api/keys/${created.body.id}`);
     expect(revoked.status).toBe(200);
@@ -285,7 +329,10 @@ describe('/api/keys', () => {
   });
 
   it('revoking twice keeps the first revocation date', async () => {
-    const created = await admin().post('/api/keys').send({ name: 'twice', scopes: ['read'] }).expect(201);
+    const created = await admin()
+      .post('/api/keys')
+      .send({ name: 'twice', scopes: ['read'] })
+      .expect(201);
     const first = await admin().delete(`/api/keys/${created.body.id}`).expect(200);
     const second = await admin().delete(`/api/keys/${created.body.id}`).expect(200);
     expect(second.body.revokedDate).toBe(first.body.revokedDate);
@@ -297,7 +344,10 @@ describe('/api/keys', () => {
   });
 
   it('records lastUsedDate when a key is used', async () => {
-    const created = await admin().post('/api/keys').send({ name: 'used', scopes: ['read'] }).expect(201);
+    const created = await admin()
+      .post('/api/keys')
+      .send({ name: 'used', scopes: ['read'] })
+      .expect(201);
     await api(t.app, created.body.key).get('/api/interactions').expect(200);
     // The write is fire-and-forget; poll the listing briefly instead of asserting on timing.
     let lastUsed: string | null = null;

@@ -75,7 +75,10 @@ it('the created key authenticates with its scopes', async () => {
     const found = await authenticateApiKey(db, { key });
     // authenticateApiKey writes last_used_date in the background; let it land before the database closes.
     for (let i = 0; i < 50; i += 1) {
-      const [row] = await db.sql.query<{ used: boolean }>(`SELECT last_used_date IS NOT NULL AS used FROM api_keys WHERE id = $1`, [id]);
+      const [row] = await db.sql.query<{ used: boolean }>(
+        `SELECT last_used_date IS NOT NULL AS used FROM api_keys WHERE id = $1`,
+        [id],
+      );
       if (row.used) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

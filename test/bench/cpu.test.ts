@@ -52,7 +52,18 @@ describe('startCpuMeter', () => {
 
 describe('bracket', () => {
   it('takes the mean of the baseline before and after its scenario, and keeps both', () => {
-    const run = (rowsPerSecond: number) => ({ rowsPerSecond, rows: rowsPerSecond * 10, seconds: 10, concurrency: 4, batchSize: 1000, errors: 0 });
-    expect(bracket(run(40_000), run(45_001))).toEqual({ rowsPerSecond: 42_501, before: run(40_000), after: run(45_001) });
+    const run = (rowsPerSecond: number) => ({
+      rowsPerSecond,
+      rows: rowsPerSecond * 10,
+      seconds: 10,
+      concurrency: 4,
+      batchSize: 1000,
+      errors: 0,
+    });
+    expect(bracket(run(40_000), run(45_001))).toEqual({
+      rowsPerSecond: 42_501,
+      before: run(40_000),
+      after: run(45_001),
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { comparePrismaAndRaw, type OperationName } from '../../bench/prisma';
 import { createTestDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
-import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
+import { insertInteraction, ensureResourceTypes } from '../helpers/factories';
 
 // The comparison shares a pg pool between Prisma and raw SQL: PostgreSQL only, like `npm run bench`.
 const onPostgres = TEST_DATABASE_KIND === 'postgres' ? describe : describe.skip;
@@ -20,11 +20,12 @@ onPostgres('comparePrismaAndRaw', () => {
   });
 
   it('times every hot-path operation both ways, agrees on the results and removes the rows it wrote', async () => {
-    await insertResourceTypes(test.db, ['ORDER']);
+    await ensureResourceTypes(test.db, ['ORDER']);
     const rows = [];
     for (let i = 0; i < 60; i += 1) {
       rows.push(
-        await insertInteractionRow(test.db, {
+        await insertInteraction(test.db, {
+          origin: 'API',
           resourceId: i < 55 ? 'res-1' : 'res-2',
           resourceType: 'ORDER',
           uowId: randomUUID(),
@@ -35,6 +36,7 @@ onPostgres('comparePrismaAndRaw', () => {
     const samples = {
       ids: rows.map((row) => row.id),
       resourceIds: ['res-1', 'res-2'],
+      userIds: [],
       uowIds: [],
       actions: ['CREATE'],
       resourceTypes: ['ORDER'],

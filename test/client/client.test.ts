@@ -38,17 +38,28 @@ const client = (key: string = t.keys.admin, maxAttempts = 5) =>
   new InteractionsClient({ baseUrl: proxy.url, apiKey: key, retry: { ...RETRY, maxAttempts } });
 
 async function countInUow(uowId: string): Promise<number> {
-  const [row] = await t.database.db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM interactions WHERE uow_id = $1', [uowId]);
+  const [row] = await t.database.db.sql.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM interactions WHERE uow_id = $1',
+    [uowId],
+  );
   return row.n;
 }
 
-const order = (resourceId: string): LoggedInteraction => ({ resourceId, resourceType: 'ORDER', action: 'CREATE', origin: 'API' });
+const order = (resourceId: string): LoggedInteraction => ({
+  resourceId,
+  resourceType: 'ORDER',
+  action: 'CREATE',
+  origin: 'API',
+});
 
 describe('typed GraphQL and REST helpers', () => {
   it('runs a codegen-typed query and returns typed data', async () => {
     const sdk = client();
     const uowId = randomUUID();
-    await sdk.interactions.create({ resourceId: 'o-1', resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP', interaction: { total: 5 } }, { uowId, userId: 'u-1' });
+    await sdk.interactions.create(
+      { resourceId: 'o-1', resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP', interaction: { total: 5 } },
+      { uowId, userId: 'u-1' },
+    );
     const data = await sdk.graphql(InteractionsDocument, { filter: { uowId } });
     const item = data.interactions.items[0];
     expect(item.resourceType.mnemonic).toBe('ORDER');
@@ -61,7 +72,9 @@ describe('typed GraphQL and REST helpers', () => {
   });
 
   it('turns a GraphQL error into an InteractionsError with its code', async () => {
-    await expect(client().graphql(TraceSummaryDocument, { uowId: randomUUID() })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client().graphql(TraceSummaryDocument, { uowId: randomUUID() })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('creates, gets, lists and reads traces over REST', async () => {
@@ -81,12 +94,17 @@ describe('typed GraphQL and REST helpers', () => {
     expect((await sdk.lookups('actions').list()).map((l) => l.mnemonic)).toContain('CREATE');
     expect((await sdk.openApi()).openapi).toBe('3.1.0');
     const batch = await sdk.interactions.createBatch([order('b-1'), { ...order('b-2'), uowId, userId: 'u-3' }]);
-    expect(batch.map((i) => [i.resourceId, i.userId])).toEqual([['b-1', null], ['b-2', 'u-3']]);
+    expect(batch.map((i) => [i.resourceId, i.userId])).toEqual([
+      ['b-1', null],
+      ['b-2', 'u-3'],
+    ]);
     expect(await countInUow(uowId)).toBe(2);
   });
 
   it('throws InteractionsError with the service code, status and request id', async () => {
-    const error = await client().interactions.get('not-a-uuid').catch((e: unknown) => e);
+    const error = await client()
+      .interactions.get('not-a-uuid')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InteractionsError);
     expect(error).toMatchObject({ status: 400, code: 'VALIDATION_ERROR', requestId: expect.any(String) });
   });
@@ -102,7 +120,10 @@ describe('retries', () => {
 
   it('gives up after maxAttempts with the last error', async () => {
     proxy.failNext(10);
-    await expect(client(t.keys.admin, 3).interactions.list()).rejects.toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+    await expect(client(t.keys.admin, 3).interactions.list()).rejects.toMatchObject({
+      status: 503,
+      code: 'UNAVAILABLE',
+    });
     expect(proxy.plan.seen).toHaveLength(3);
     proxy.failNext(0);
   });
@@ -186,7 +207,10 @@ describe('buffered logger', () => {
   it('reports failures through onError and a rejecting flush(), delivering the valid ones', async () => {
     const uowId = randomUUID();
     const lost: LoggedInteraction[] = [];
-    const logger = client(t.keys.write).logger({ flushIntervalMs: 3_600_000, onError: (_error, items) => lost.push(...items) });
+    const logger = client(t.keys.write).logger({
+      flushIntervalMs: 3_600_000,
+      onError: (_error, items) => lost.push(...items),
+    });
     await logger.log({ ...order('ok-1'), uowId });
     await logger.log({ resourceId: 'bad', resourceType: 'NO_SUCH_TYPE', action: 'CREATE', origin: 'API', uowId });
     await logger.log({ ...order('ok-2'), uowId });
@@ -197,7 +221,12 @@ describe('buffered logger', () => {
   });
 
   it("rejects with BUFFER_FULL when full under whenFull: 'reject' (never drops silently)", async () => {
-    const logger = client(t.keys.write).logger({ maxBuffered: 2, maxBatchSize: 1000, flushIntervalMs: 3_600_000, whenFull: 'reject' });
+    const logger = client(t.keys.write).logger({
+      maxBuffered: 2,
+      maxBatchSize: 1000,
+      flushIntervalMs: 3_600_000,
+      whenFull: 'reject',
+    });
     const uowId = randomUUID();
     await logger.log({ ...order('full-1'), uowId });
     await logger.log({ ...order('full-2'), uowId });
@@ -246,7 +275,16 @@ describe('Express middleware', () => {
     const app = express();
     app.use(
       recordInteractions(logger, {
-        map: (req, res) => (req.path === '/skip' ? null : { resourceId: `custom${req.path}`, resourceType: 'ORDER', action: 'UPDATE', origin: 'WEBAPP', interaction: { status: res.statusCode } }),
+        map: (req, res) =>
+          req.path === '/skip'
+            ? null
+            : {
+                resourceId: `custom${req.path}`,
+                resourceType: 'ORDER',
+                action: 'UPDATE',
+                origin: 'WEBAPP',
+                interaction: { status: res.statusCode },
+              },
       }),
     );
     app.get('/{*any}', (_req, res) => {
@@ -260,7 +298,9 @@ describe('Express middleware', () => {
       expect(uowId).toMatch(/^[0-9a-f-]{36}$/);
       await logger.flush();
       const page = await client().interactions.list({ uowId });
-      expect(page.data.map((i) => [i.resourceId, i.actionMnemonic, i.interaction])).toEqual([['custom/thing', 'UPDATE', { status: 200 }]]);
+      expect(page.data.map((i) => [i.resourceId, i.actionMnemonic, i.interaction])).toEqual([
+        ['custom/thing', 'UPDATE', { status: 200 }],
+      ]);
       expect(logger.stats.logged).toBe(1);
     } finally {
       await logger.close();

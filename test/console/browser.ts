@@ -86,3 +86,59 @@ export function rgb(hex: string): string {
   const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
   return `rgb(${r}, ${g}, ${b})`;
 }
+
+/** What a page did that a test checks: its problems, and its requests since the test last cleared them. */
+export interface Guard {
+  problems: string[];
+  /** Requests since the last view() call. */
+  requests: string[];
+  /** Failures that are expected (e.g. a 400 the view explains). */
+  expect: (pattern: RegExp) => void;
+}
+
+/**
+ * Watches a page: a page error, a console error, a failed request or an HTTP error the test did not `expect` is a
+ * problem; every request is counted.
+ */
+export function guard(page: Page): Guard {
+  const g: Guard = { problems: [], requests: [], expect: () => undefined };
+  const expected: RegExp[] = [];
+  g.expect = (p) => expected.push(p);
+  const fine = (text: string) => expected.some((p) => p.test(text));
+  page.on('pageerror', (e) => g.problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !fine(m.text())) g.problems.push(`console.error: ${m.text()}`);
+  });
+  page.on('request', (r) => g.requests.push(`${r.method()} ${r.url()}`));
+  page.on('requestfailed', (r) => {
+    const text = `${r.method()} ${r.url()} ${r.failure()?.errorText}`;
+    // A request aborted by a newer one (AbortController on navigation) is the console working as meant.
+    if (!/ERR_ABORTED/.test(text) && !fine(text)) g.problems.push(`requestfailed: ${text}`);
+  });
+  page.on('response', (r) => {
+    const text = `${r.status()} ${r.request().method()} ${r.url()}`;
+    if (r.status() >= 400 && !fine(text)) g.problems.push(`response: ${text}`);
+  });
+  return g;
+}
+
+/**
+ * Waits until the page has started no request for 600 ms, records the view's request count under `name` in `counts`,
+ * fails when it is over `max`, and starts counting the next view.
+ */
+export async function settleView(
+  page: Page,
+  g: Guard,
+  name: string,
+  counts: Record<string, number>,
+  max: number,
+): Promise<void> {
+  let last = -1;
+  while (last !== g.requests.length) {
+    last = g.requests.length;
+    await page.waitForTimeout(600);
+  }
+  counts[name] = g.requests.length;
+  expect({ name, requests: g.requests.length }).toEqual({ name, requests: Math.min(g.requests.length, max) });
+  g.requests.length = 0;
+}

@@ -196,7 +196,7 @@ describe('web console in a browser', () => {
     const { context, page } = await newPage(browser, baseUrl);
     await signIn(page, t.keys.read, '/?resourceId=pay-1&action=CREATE');
     await waitForCount(page, 1);
-    await page.getByRole('button', { name: /JSON/ }).click();
+    await page.getByRole('button', { name: /JSON of interaction/ }).click();
     await expectText(page.getByRole('group', { name: 'externalResponse JSON' }), /"succeeded"/);
     await expectText(page.getByRole('group', { name: 'interaction JSON' }), /149\.99/);
     await screenshot(page, '04-interaction-json');
@@ -224,7 +224,7 @@ describe('web console in a browser', () => {
     await signIn(page, t.keys.read, `/?uowId=${UOW}`);
     await waitForCount(page, 4);
     await page
-      .getByRole('link', { name: `${UOW.slice(0, 8)}…` })
+      .getByRole('link', { name: `…${UOW.slice(-8)}` })
       .first()
       .click();
     await page.waitForURL(new RegExp(`/trace/${UOW}`));
@@ -249,7 +249,7 @@ describe('web console in a browser', () => {
     await groups.first().waitFor();
     expect(await groups.count()).toBe(2);
     await screenshot(page, '07-activity');
-    await page.getByRole('link', { name: `Open trace ${UOW.slice(0, 8)}…` }).click();
+    await page.getByRole('link', { name: `…${UOW.slice(-8)}` }).click();
     await page.locator('[data-testid="waterfall"] li').first().waitFor();
     await context.close();
   });

@@ -20,7 +20,9 @@ it('close() waits for a statement still in flight and then resolves', async () =
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 onPostgres('prepared statements', () => {
   const preparedCount = (db: Database) =>
-    db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%prepared-probe%'`);
+    db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE '%prepared-probe%'`,
+    );
 
   it.each([
     [true, 1],
@@ -31,7 +33,9 @@ onPostgres('prepared statements', () => {
     const db = await openDatabase({ kind: 'postgres', url, poolSize: 1, preparedStatements });
     try {
       for (const value of [1, 2]) {
-        const rows = await db.sql.query<{ v: number }>(`SELECT $1::int AS v /* prepared-probe */`, [value], { prepare: true });
+        const rows = await db.sql.query<{ v: number }>(`SELECT $1::int AS v /* prepared-probe */`, [value], {
+          prepare: true,
+        });
         expect(rows).toEqual([{ v: value }]);
       }
       expect(await preparedCount(db)).toEqual([{ n: expected }]);

@@ -78,7 +78,13 @@ it('stores the SHA-256 of each file as its checksum, with finished_at set', asyn
 
 it('refuses to run when an applied migration has changed', async () => {
   const changed: MigrationFile[] = FILES.map((file, index) =>
-    index === 0 ? { ...file, sql: `${file.sql}\n-- edited`, checksum: createHash('sha256').update(`${file.sql}\n-- edited`).digest('hex') } : file,
+    index === 0
+      ? {
+          ...file,
+          sql: `${file.sql}\n-- edited`,
+          checksum: createHash('sha256').update(`${file.sql}\n-- edited`).digest('hex'),
+        }
+      : file,
   );
   await expect(migrate(test.db, changed)).rejects.toThrow(/was changed after it was applied/);
 });
@@ -88,7 +94,11 @@ it('refuses to run when the database has a migration this build does not know', 
 });
 
 it('applies a new migration once, and rolls back a failing one completely', async () => {
-  const added: MigrationFile = { name: '99990101000000_test_added', sql: 'CREATE TABLE migrator_probe (id int);', checksum: 'a'.repeat(64) };
+  const added: MigrationFile = {
+    name: '99990101000000_test_added',
+    sql: 'CREATE TABLE migrator_probe (id int);',
+    checksum: 'a'.repeat(64),
+  };
   const broken: MigrationFile = {
     name: '99990102000000_test_broken',
     sql: 'CREATE TABLE migrator_half (id int); SELECT no_such_function();',

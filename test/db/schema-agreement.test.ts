@@ -53,7 +53,9 @@ describe.each(['resourceType', 'action', 'origin'] as const)('%s', (model) => {
 
 describe('Interaction', () => {
   it('creates, reads (with relations), updates and deletes a row with every field', async () => {
-    const resourceType = await prisma().resourceType.create({ data: { id: uuidv7(), mnemonic: 'SCHEMA_RT', name: 'RT' } });
+    const resourceType = await prisma().resourceType.create({
+      data: { id: uuidv7(), mnemonic: 'SCHEMA_RT', name: 'RT' },
+    });
     const id = uuidv7();
     const uowId = uuidv7();
     const created = await prisma().interaction.create({
@@ -74,8 +76,10 @@ describe('Interaction', () => {
     expect(typeof created.interactionNumber).toBe('bigint');
     expect(created.createdDate).toBeInstanceOf(Date);
 
+    // The primary key is (id, createdDate): the table is partitioned by createdDate (ADR 030).
+    const key = { id_createdDate: { id, createdDate: created.createdDate } };
     const read = await prisma().interaction.findUnique({
-      where: { id },
+      where: key,
       include: { resourceType: true, action: true, origin: true },
     });
     expect(read).toMatchObject({
@@ -87,16 +91,30 @@ describe('Interaction', () => {
       action: { mnemonic: 'CREATE' },
       origin: { mnemonic: 'WEBAPP' },
     });
-    expect(await prisma().interaction.findUnique({ where: { interactionNumber: created.interactionNumber } })).not.toBeNull();
+    expect(
+      await prisma().interaction.findUnique({
+        where: {
+          interactionNumber_createdDate: {
+            interactionNumber: created.interactionNumber,
+            createdDate: created.createdDate,
+          },
+        },
+      }),
+    ).not.toBeNull();
 
     const updated = await prisma().interaction.update({
-      where: { id },
-      data: { userId: null, externalReference: null, interactionTimestamp: null, actionId: '00000000-0000-7000-8000-00000000a003' },
+      where: key,
+      data: {
+        userId: null,
+        externalReference: null,
+        interactionTimestamp: null,
+        actionId: '00000000-0000-7000-8000-00000000a003',
+      },
     });
     expect(updated).toMatchObject({ userId: null, externalReference: null, interactionTimestamp: null });
 
     await expect(prisma().resourceType.delete({ where: { id: resourceType.id } })).rejects.toThrow();
-    await prisma().interaction.delete({ where: { id } });
+    await prisma().interaction.delete({ where: key });
     await prisma().resourceType.delete({ where: { id: resourceType.id } });
     expect(await prisma().interaction.count({ where: { id } })).toBe(0);
   });
@@ -111,7 +129,10 @@ describe('ApiKey', () => {
     expect(created).toMatchObject({ scopes: ['read', 'write'], lastUsedDate: null, revokedDate: null });
     expect(await prisma().apiKey.findUnique({ where: { keyHash: 'f'.repeat(64) } })).toEqual(created);
     const now = new Date();
-    const updated = await prisma().apiKey.update({ where: { id }, data: { lastUsedDate: now, revokedDate: now, scopes: ['admin'] } });
+    const updated = await prisma().apiKey.update({
+      where: { id },
+      data: { lastUsedDate: now, revokedDate: now, scopes: ['admin'] },
+    });
     expect(updated).toMatchObject({ lastUsedDate: now, revokedDate: now, scopes: ['admin'] });
     await prisma().apiKey.delete({ where: { id } });
     expect(await prisma().apiKey.count({ where: { id } })).toBe(0);
@@ -124,7 +145,9 @@ describe('indexes and constraints', () => {
   it('every @@index map name of schema.prisma exists in the database', async () => {
     const names = [...schema.matchAll(/@@index\(.*map: "([^"]+)"/g)].map((match) => match[1]);
     expect(names.length).toBeGreaterThan(0);
-    const rows = await test.db.sql.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`);
+    const rows = await test.db.sql.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`,
+    );
     const existing = new Set(rows.map((row) => row.indexname));
     expect(names.filter((name) => !existing.has(name))).toEqual([]);
   });
@@ -146,15 +169,22 @@ describe('indexes and constraints', () => {
 
   it('every table of the database is a model of schema.prisma (or Prisma bookkeeping)', async () => {
     const mapped = new Set([...schema.matchAll(/@@map\("([^"]+)"\)/g)].map((match) => match[1]));
+    // The partitions of interactions are storage of the one modelled table, not tables of their own.
     const rows = await test.db.sql.query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      `SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`,
     );
-    const unmodelled = rows.map((row) => row.table_name).filter((name) => !mapped.has(name) && name !== '_prisma_migrations');
+    const unmodelled = rows
+      .map((row) => row.table_name)
+      .filter((name) => !mapped.has(name) && name !== '_prisma_migrations');
     expect(unmodelled).toEqual([]);
   });
 
   it('every column of a modelled table is a field of its model', async () => {
-    const models = [...schema.matchAll(/model (\w+) \{([\s\S]*?)\n\}/g)].map((match) => ({ name: match[1], body: match[2] }));
+    const models = [...schema.matchAll(/model (\w+) \{([\s\S]*?)\n\}/g)].map((match) => ({
+      name: match[1],
+      body: match[2],
+    }));
     const modelNames = new Set(models.map((model) => model.name));
     for (const { body } of models) {
       const table = /@@map\("([^"]+)"\)/.exec(body)?.[1];
@@ -163,7 +193,10 @@ describe('indexes and constraints', () => {
       const columns = body
         .split('\n')
         .map((line) => line.trim().split(/\s+/))
-        .filter(([name, type]) => /^\w+$/.test(name ?? '') && type !== undefined && !modelNames.has(type.replace(/[?[\]]/g, '')))
+        .filter(
+          ([name, type]) =>
+            /^\w+$/.test(name ?? '') && type !== undefined && !modelNames.has(type.replace(/[?[\]]/g, '')),
+        )
         .map((parts) => /@map\("([^"]+)"\)/.exec(parts.join(' '))?.[1] ?? parts[0]);
       const rows = await test.db.sql.query<{ column_name: string }>(
         `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
@@ -184,7 +217,10 @@ describe('IdempotencyKey', () => {
     expect(created).toMatchObject({ apiKeyId, key: 'schema-key', interactionIds: ids });
     const where = { apiKeyId_key: { apiKeyId, key: 'schema-key' } };
     expect(await prisma().idempotencyKey.findUnique({ where })).toEqual(created);
-    const updated = await prisma().idempotencyKey.update({ where, data: { requestHash: 'b'.repeat(64), interactionIds: [ids[0]] } });
+    const updated = await prisma().idempotencyKey.update({
+      where,
+      data: { requestHash: 'b'.repeat(64), interactionIds: [ids[0]] },
+    });
     expect(updated).toMatchObject({ requestHash: 'b'.repeat(64), interactionIds: [ids[0]] });
     await prisma().idempotencyKey.delete({ where });
     expect(await prisma().idempotencyKey.count({ where: { apiKeyId } })).toBe(0);
@@ -215,5 +251,28 @@ describe('TraceSummary', () => {
     expect(updated).toMatchObject({ total: BigInt(4), userIds: [] });
     await prisma().traceSummary.delete({ where: { uowId } });
     expect(await prisma().traceSummary.count({ where: { uowId } })).toBe(0);
+  });
+});
+
+describe('Retention tables', () => {
+  it('create, read, update and delete a row with every field', async () => {
+    const rangeStart = new Date('2020-01-01T00:00:00Z');
+    const rangeEnd = new Date('2020-02-01T00:00:00Z');
+    const dropped = await prisma().retentionDroppedRange.create({
+      data: { rangeStart, rangeEnd, rowCount: BigInt(5), archiveFile: 'interactions-2020-01.ndjson.gz' },
+    });
+    expect(dropped).toMatchObject({ rangeStart, rangeEnd, rowCount: BigInt(5) });
+    expect(dropped.droppedAt).toBeInstanceOf(Date);
+    await prisma().retentionDroppedRange.update({ where: { rangeStart }, data: { archiveFile: null } });
+    await prisma().retentionDroppedRange.delete({ where: { rangeStart } });
+
+    const uowId = uuidv7();
+    await prisma().retentionCutTrace.create({ data: { uowId, rangeEnd } });
+    expect(await prisma().retentionCutTrace.count({ where: { uowId } })).toBe(1);
+    await prisma().retentionCutTrace.delete({ where: { uowId_rangeEnd: { uowId, rangeEnd } } });
+
+    const state = await prisma().retentionState.update({ where: { id: 1 }, data: { lastRunAt: rangeEnd } });
+    expect(state.lastRunAt).toEqual(rangeEnd);
+    await prisma().retentionState.update({ where: { id: 1 }, data: { lastRunAt: null } });
   });
 });

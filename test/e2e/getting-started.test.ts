@@ -46,7 +46,10 @@ it('runs every command of the page, as written, with the key the first start pri
     .replace(/localhost:4000/g, `127.0.0.1:${port}`);
   // One answer per line: curl prints no newline after a JSON body.
   const withNewlines = `curl() { command curl "$@"; echo; }\n${script}`;
-  const output = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', withNewlines], { encoding: 'utf8', timeout: 60_000 });
+  const output = execFileSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', withNewlines], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const answers = output.split(/^--- block \d+$/m).slice(1);
   expect(answers).toHaveLength(blocks.length);
   // The last block records a second step, then asks for the summary and the timeline.

@@ -127,7 +127,10 @@ describe('restart on the same storage', () => {
     for (const row of created) {
       const res = await call(second, key, 'GET', `/api/interactions/${row.interactionId}`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ interactionId: row.interactionId, interactionNumber: row.interactionNumber });
+      expect(await res.json()).toMatchObject({
+        interactionId: row.interactionId,
+        interactionNumber: row.interactionNumber,
+      });
     }
   });
 

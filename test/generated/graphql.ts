@@ -35,23 +35,23 @@ export type CreateInteractionInput = {
 
 /** Filters of the interaction list, combined with AND. */
 export type InteractionFilterInput = {
-  /** Action mnemonic. */
+  /** Action mnemonic; an unknown one matches nothing. */
   action?: string | null | undefined;
-  /** Created on or before; a date-only value includes that whole UTC day. */
+  /** Created on or before: ISO date-time, or ISO date meaning that whole UTC day. */
   endDate?: string | null | undefined;
   /** Exact external reference. */
   externalReference?: string | null | undefined;
-  /** Interaction id (UUID). */
+  /** Exact interaction id (UUID). */
   interactionId?: string | null | undefined;
-  /** Origin mnemonic. */
+  /** Origin mnemonic; an unknown one matches nothing. */
   origin?: string | null | undefined;
   /** Exact resource id. */
   resourceId?: string | null | undefined;
-  /** Resource type mnemonic. */
+  /** Resource type mnemonic; an unknown one matches nothing. */
   resourceType?: string | null | undefined;
   /** Created on or after: ISO date or date-time. */
   startDate?: string | null | undefined;
-  /** Unit of work id (UUID). */
+  /** Unit of work (UUID). */
   uowId?: string | null | undefined;
   /** Exact user id. */
   userId?: string | null | undefined;

@@ -6,7 +6,9 @@ beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
   const resourceTypes = await Promise.all(
-    ['ORDER', 'PAYMENT', 'INVOICE', 'USER', 'CART'].map((mnemonic) => createLookupRow(db, 'resourceType', { mnemonic })),
+    ['ORDER', 'PAYMENT', 'INVOICE', 'USER', 'CART'].map((mnemonic) =>
+      createLookupRow(db, 'resourceType', { mnemonic }),
+    ),
   );
   const actions = Object.values(SYSTEM.actions);
   const origins = Object.values(SYSTEM.origins);

@@ -39,7 +39,8 @@ export async function faultyProxy(upstream: string) {
         return;
       }
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string' && name !== 'host') headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (typeof value === 'string' && name !== 'host') headers[name] = value;
       const answer = await fetch(upstream + req.url, {
         method: req.method,
         headers,

@@ -1,5 +1,5 @@
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { countInteractions, createOrderResourceType, orderBody } from '../helpers/interactions';
+import { countInteractions, createOrderResourceType, orderBody } from '../helpers/factories';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -136,7 +136,9 @@ describe('POST /api/interactions/batch', () => {
     expect(response.status).toBe(201);
     const update = await api(t.app, t.keys.read).get('/api/actions').query({ limit: 100 });
     const idOf = (mnemonic: string) => update.body.data.find((a: { mnemonic: string }) => a.mnemonic === mnemonic).id;
-    expect(response.body.data.map((row: { resourceId: string; actionId: string }) => [row.resourceId, row.actionId])).toEqual([
+    expect(
+      response.body.data.map((row: { resourceId: string; actionId: string }) => [row.resourceId, row.actionId]),
+    ).toEqual([
       ['batch-mixed-0', idOf('CREATE')],
       ['batch-mixed-1', created.body.id],
       ['batch-mixed-2', created.body.id],

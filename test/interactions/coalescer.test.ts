@@ -1,12 +1,13 @@
 import type { Express } from 'express';
-import { buildApp } from '../../src/app';
+import request from 'supertest';
+import { buildApp, closeApp } from '../../src/app';
 import type { SqlExecutor } from '../../src/db/database';
 import { AppError } from '../../src/errors/app-error';
 import { createLogger } from '../../src/observability/logger';
 import { InteractionCoalescer } from '../../src/interactions/interaction.coalescer';
-import { prepareInteraction, type PreparedInteraction } from '../../src/interactions/interaction.service';
+import { prepareInteraction, type PreparedInteraction } from '../../src/interactions/interaction.prepare';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { countInteractions, createOrderResourceType, orderBody } from '../helpers/interactions';
+import { countInteractions, createOrderResourceType, orderBody } from '../helpers/factories';
 
 let t: TestApp;
 let app: Express;
@@ -25,7 +26,10 @@ beforeAll(async () => {
     }),
   });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await closeApp(app);
+  await t.close();
+});
 
 const prepare = (resourceId: string, overrides: Record<string, unknown> = {}): Promise<PreparedInteraction> =>
   prepareInteraction(t.database.db, orderBody(resourceId, overrides));
@@ -96,6 +100,29 @@ describe('concurrent single creates over HTTP', () => {
   });
 });
 
+describe('interactions_write_group_size on /metrics', () => {
+  const sample = async (name: string) => {
+    const text = (await request(t.app).get('/metrics').expect(200)).text as string;
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return Number(line?.slice(name.length + 1) ?? NaN);
+  };
+
+  it('the app’s own coalescer observes each insert with its row count', async () => {
+    const [inserts, rows] = [
+      await sample('interactions_write_group_size_count'),
+      await sample('interactions_write_group_size_sum'),
+    ];
+    const from = t.queries.length;
+    const writer = api(t.app, t.keys.write);
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => writer.post('/api/interactions').send(orderBody(`metric-${i}`))),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+    expect(await sample('interactions_write_group_size_sum')).toBe(rows + 8);
+    expect(await sample('interactions_write_group_size_count')).toBe(inserts + insertsSince(from));
+  });
+});
+
 describe('a database failure', () => {
   it('fails every request of the group with 503 and writes none of it', async () => {
     const db = t.database.db;
@@ -124,8 +151,14 @@ describe('a database failure', () => {
     );
     // A lost connection is the database being unavailable: 503 for every request of the group.
     expect(responses.map((r) => r.status)).toEqual([503, 503, 503, 503]);
-    expect(responses.map((r) => r.body.error.code)).toEqual(['UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE', 'UNAVAILABLE']);
+    expect(responses.map((r) => r.body.error.code)).toEqual([
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+      'UNAVAILABLE',
+    ]);
     expect(await countInteractions(db, 'lost-')).toBe(0);
+    await closeApp(failing);
   });
 });
 

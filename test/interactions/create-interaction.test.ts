@@ -14,7 +14,10 @@ afterAll(() => t.close());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BY_MNEMONIC = { resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP' };
-const post = (body: unknown) => api(t.app, t.keys.write).post('/api/interactions').send(body as object);
+const post = (body: unknown) =>
+  api(t.app, t.keys.write)
+    .post('/api/interactions')
+    .send(body as object);
 
 /** The twelve fields of the documented create response. */
 const CREATE_RESPONSE_KEYS = [
@@ -34,7 +37,12 @@ const CREATE_RESPONSE_KEYS = [
 
 describe('POST /api/interactions: the response', () => {
   it('is 201 with exactly the documented keys', async () => {
-    const res = await post({ resourceId: 'order-1', ...BY_MNEMONIC, interaction: { total: 10 }, externalReference: 'ext-1' });
+    const res = await post({
+      resourceId: 'order-1',
+      ...BY_MNEMONIC,
+      interaction: { total: 10 },
+      externalReference: 'ext-1',
+    });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(CREATE_RESPONSE_KEYS);
     expect(res.body).toMatchObject({
@@ -72,7 +80,12 @@ describe('POST /api/interactions: the response', () => {
   });
 
   it('keeps interaction and externalResponse of any JSON shape', async () => {
-    const res = await post({ resourceId: 'json', ...BY_MNEMONIC, interaction: [1, 'two', null], externalResponse: 'plain' });
+    const res = await post({
+      resourceId: 'json',
+      ...BY_MNEMONIC,
+      interaction: [1, 'two', null],
+      externalResponse: 'plain',
+    });
     expect(res.status).toBe(201);
     expect(res.body.interaction).toEqual([1, 'two', null]);
     const read = await api(t.app, t.keys.read).get(`/api/interactions/${res.body.interactionId}`);
@@ -84,13 +97,26 @@ describe('POST /api/interactions: naming lookups', () => {
   it('accepts mnemonics only, in any case', async () => {
     const res = await post({ resourceId: 'r', resourceType: 'payment', action: 'update', origin: 'api' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ resourceTypeId: paymentId, actionId: SYSTEM.actions.UPDATE, originId: SYSTEM.origins.API });
+    expect(res.body).toMatchObject({
+      resourceTypeId: paymentId,
+      actionId: SYSTEM.actions.UPDATE,
+      originId: SYSTEM.origins.API,
+    });
   });
 
   it('accepts UUIDs only', async () => {
-    const res = await post({ resourceId: 'r', resourceTypeId: orderId, actionId: SYSTEM.actions.READ, originId: SYSTEM.origins.MOBILE });
+    const res = await post({
+      resourceId: 'r',
+      resourceTypeId: orderId,
+      actionId: SYSTEM.actions.READ,
+      originId: SYSTEM.origins.MOBILE,
+    });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ resourceTypeId: orderId, actionId: SYSTEM.actions.READ, originId: SYSTEM.origins.MOBILE });
+    expect(res.body).toMatchObject({
+      resourceTypeId: orderId,
+      actionId: SYSTEM.actions.READ,
+      originId: SYSTEM.origins.MOBILE,
+    });
   });
 
   it('accepts both when they name the same row', async () => {
@@ -139,13 +165,16 @@ describe('POST /api/interactions: naming lookups', () => {
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
   });
 
-  it.each(['resourceType', 'action', 'origin'])('is 400 VALIDATION_ERROR when %s is not named at all', async (field) => {
-    const body: Record<string, unknown> = { resourceId: 'r', ...BY_MNEMONIC };
-    delete body[field];
-    const res = await post(body);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('VALIDATION_ERROR');
-  });
+  it.each(['resourceType', 'action', 'origin'])(
+    'is 400 VALIDATION_ERROR when %s is not named at all',
+    async (field) => {
+      const body: Record<string, unknown> = { resourceId: 'r', ...BY_MNEMONIC };
+      delete body[field];
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    },
+  );
 });
 
 describe('POST /api/interactions: body validation', () => {
@@ -185,13 +214,19 @@ describe('POST /api/interactions: body validation', () => {
   });
 
   it('is 400 VALIDATION_ERROR for a body that is not valid JSON', async () => {
-    const res = await api(t.app, t.keys.write).post('/api/interactions').set('content-type', 'application/json').send('{"resourceId":');
+    const res = await api(t.app, t.keys.write)
+      .post('/api/interactions')
+      .set('content-type', 'application/json')
+      .send('{"resourceId":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
   });
 
   it('is 400 VALIDATION_ERROR for a body that is not JSON at all', async () => {
-    const res = await api(t.app, t.keys.write).post('/api/interactions').set('content-type', 'text/plain').send('resourceId=r');
+    const res = await api(t.app, t.keys.write)
+      .post('/api/interactions')
+      .set('content-type', 'text/plain')
+      .send('resourceId=r');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
   });

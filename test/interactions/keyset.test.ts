@@ -7,8 +7,8 @@ import {
   type InteractionsConnectionWalkQuery,
 } from '../generated/graphql';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
-import { orderBody } from '../helpers/interactions';
+import { insertInteraction, ensureResourceTypes } from '../helpers/factories';
+import { orderBody } from '../helpers/factories';
 import type { InteractionPage } from '../../packages/client/src/types';
 
 // Keyset (cursor) pagination of the interaction list, REST `cursor` and the GraphQL connection. Each group of tests
@@ -23,7 +23,7 @@ let orderIds: string[] = [];
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  await insertResourceTypes(db, ['ORDER', 'OTHER', 'BATCHED', 'STABLE', 'MANY']);
+  await ensureResourceTypes(db, ['ORDER', 'OTHER', 'BATCHED', 'STABLE', 'MANY']);
   // ORDER rows at distinct times, some sharing a millisecond, OTHER rows between them (filtered out).
   const times = [
     '2024-01-01T10:00:00.000Z',
@@ -33,8 +33,8 @@ beforeAll(async () => {
   ];
   for (let i = 0; i < 8; i += 1) {
     const createdDate = times[i % times.length];
-    await insertInteractionRow(db, { resourceId: `order-${i}`, resourceType: 'ORDER', uowId, createdDate });
-    await insertInteractionRow(db, { resourceId: `other-${i}`, resourceType: 'OTHER', uowId, createdDate });
+    await insertInteraction(db, { origin: 'API', resourceId: `order-${i}`, resourceType: 'ORDER', uowId, createdDate });
+    await insertInteraction(db, { origin: 'API', resourceId: `other-${i}`, resourceType: 'OTHER', uowId, createdDate });
   }
   // And a batch (one created_date for all) of ORDER rows, newer than the rest.
   await createBatch('ORDER', 'order-batch', 5);
@@ -181,7 +181,8 @@ describe('ties on created_date', () => {
 describe('stability while rows arrive', () => {
   beforeAll(async () => {
     for (let i = 0; i < 6; i += 1) {
-      await insertInteractionRow(t.database.db, {
+      await insertInteraction(t.database.db, {
+        origin: 'API',
         resourceId: `stable-${i}`,
         resourceType: 'STABLE',
         uowId,

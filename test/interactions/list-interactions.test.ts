@@ -14,29 +14,60 @@ let pageRows: InsertedInteraction[];
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  const order = await createLookupRow(db, 'resourceType', { mnemonic: 'ORDER', icon: '📦', fontColorHex: '#fff', bgColorHex: '#f59e0b' });
+  const order = await createLookupRow(db, 'resourceType', {
+    mnemonic: 'ORDER',
+    icon: '📦',
+    fontColorHex: '#fff',
+    bgColorHex: '#f59e0b',
+  });
   const payment = await createLookupRow(db, 'resourceType', { mnemonic: 'PAYMENT' });
   const { CREATE, UPDATE } = SYSTEM.actions;
   const { WEBAPP, API } = SYSTEM.origins;
   // r3 sits on the last millisecond of 2024-03-01, r4 on the first of 2024-03-02: the date-only endDate boundary.
   rows.r1 = await insertInteraction(db, {
-    resourceId: 'order-1', resourceTypeId: order.id, actionId: CREATE, originId: WEBAPP, uowId: U1, userId: 'alice',
-    externalReference: 'ext-1', createdDate: '2024-03-01T00:00:00.000Z',
+    resourceId: 'order-1',
+    resourceTypeId: order.id,
+    actionId: CREATE,
+    originId: WEBAPP,
+    uowId: U1,
+    userId: 'alice',
+    externalReference: 'ext-1',
+    createdDate: '2024-03-01T00:00:00.000Z',
   });
   rows.r2 = await insertInteraction(db, {
-    resourceId: 'order-1', resourceTypeId: order.id, actionId: UPDATE, originId: API, uowId: U1, userId: 'bob',
+    resourceId: 'order-1',
+    resourceTypeId: order.id,
+    actionId: UPDATE,
+    originId: API,
+    uowId: U1,
+    userId: 'bob',
     createdDate: '2024-03-01T12:00:00.000Z',
   });
   rows.r3 = await insertInteraction(db, {
-    resourceId: 'pay-1', resourceTypeId: payment.id, actionId: CREATE, originId: API, uowId: U2, userId: 'alice',
-    externalReference: 'ext-2', createdDate: '2024-03-01T23:59:59.999Z',
+    resourceId: 'pay-1',
+    resourceTypeId: payment.id,
+    actionId: CREATE,
+    originId: API,
+    uowId: U2,
+    userId: 'alice',
+    externalReference: 'ext-2',
+    createdDate: '2024-03-01T23:59:59.999Z',
   });
   rows.r4 = await insertInteraction(db, {
-    resourceId: 'pay-1', resourceTypeId: payment.id, actionId: UPDATE, originId: WEBAPP, uowId: U2,
+    resourceId: 'pay-1',
+    resourceTypeId: payment.id,
+    actionId: UPDATE,
+    originId: WEBAPP,
+    uowId: U2,
     createdDate: '2024-03-02T00:00:00.000Z',
   });
   rows.r5 = await insertInteraction(db, {
-    resourceId: 'order-2', resourceTypeId: order.id, actionId: CREATE, originId: WEBAPP, uowId: U3, userId: 'alice',
+    resourceId: 'order-2',
+    resourceTypeId: order.id,
+    actionId: CREATE,
+    originId: WEBAPP,
+    uowId: U3,
+    userId: 'alice',
     createdDate: '2024-03-03T08:00:00.000Z',
   });
   // Pagination fixture: five rows of one resource in 2023, the last two sharing a created date (tie → number).
@@ -74,7 +105,7 @@ describe('GET /api/interactions: shape', () => {
       actionMnemonic: 'CREATE',
       actionIcon: '➕',
       actionFontColorHex: '#ffffff',
-      actionBgColorHex: '#16a34a',
+      actionBgColorHex: '#15803d',
       originMnemonic: 'WEBAPP',
       originIcon: '🌐',
       originFontColorHex: '#ffffff',
@@ -130,7 +161,15 @@ describe('GET /api/interactions: each filter alone', () => {
     const res = await list('?action=NEVER_HEARD_OF');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);
-    expect(res.body.pagination).toEqual({ page: 1, limit: 50, total: 0, totalPages: 0, hasNext: false, hasPrev: false, nextCursor: null });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      limit: 50,
+      total: 0,
+      totalPages: 0,
+      hasNext: false,
+      hasPrev: false,
+      nextCursor: null,
+    });
   });
 });
 
@@ -175,30 +214,70 @@ describe('GET /api/interactions: pagination', () => {
 
   it('defaults to page 1 and limit 50', async () => {
     const res = await page('');
-    expect(res.body.pagination).toEqual({ page: 1, limit: 50, total: 5, totalPages: 1, hasNext: false, hasPrev: false, nextCursor: null });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      limit: 50,
+      total: 5,
+      totalPages: 1,
+      hasNext: false,
+      hasPrev: false,
+      nextCursor: null,
+    });
   });
 
   it('first page: hasNext, no hasPrev', async () => {
     const res = await page('limit=2&page=1');
-    expect(res.body.pagination).toEqual({ page: 1, limit: 2, total: 5, totalPages: 3, hasNext: true, hasPrev: false, nextCursor: expect.any(String) });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      limit: 2,
+      total: 5,
+      totalPages: 3,
+      hasNext: true,
+      hasPrev: false,
+      nextCursor: expect.any(String),
+    });
     expect(idsOf(res)).toEqual([pageRows[0].id, pageRows[1].id]);
   });
 
   it('middle page: hasNext and hasPrev', async () => {
     const res = await page('limit=2&page=2');
-    expect(res.body.pagination).toEqual({ page: 2, limit: 2, total: 5, totalPages: 3, hasNext: true, hasPrev: true, nextCursor: expect.any(String) });
+    expect(res.body.pagination).toEqual({
+      page: 2,
+      limit: 2,
+      total: 5,
+      totalPages: 3,
+      hasNext: true,
+      hasPrev: true,
+      nextCursor: expect.any(String),
+    });
     expect(idsOf(res)).toEqual([pageRows[2].id, pageRows[3].id]);
   });
 
   it('last (partial) page: hasPrev, no hasNext', async () => {
     const res = await page('limit=2&page=3');
-    expect(res.body.pagination).toEqual({ page: 3, limit: 2, total: 5, totalPages: 3, hasNext: false, hasPrev: true, nextCursor: null });
+    expect(res.body.pagination).toEqual({
+      page: 3,
+      limit: 2,
+      total: 5,
+      totalPages: 3,
+      hasNext: false,
+      hasPrev: true,
+      nextCursor: null,
+    });
     expect(idsOf(res)).toEqual([pageRows[4].id]);
   });
 
   it('a full last page has no hasNext', async () => {
     const res = await page('limit=5&page=1');
-    expect(res.body.pagination).toEqual({ page: 1, limit: 5, total: 5, totalPages: 1, hasNext: false, hasPrev: false, nextCursor: null });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      limit: 5,
+      total: 5,
+      totalPages: 1,
+      hasNext: false,
+      hasPrev: false,
+      nextCursor: null,
+    });
     expect(res.body.data).toHaveLength(5);
   });
 
@@ -206,7 +285,15 @@ describe('GET /api/interactions: pagination', () => {
     const res = await page('limit=2&page=4');
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);
-    expect(res.body.pagination).toEqual({ page: 4, limit: 2, total: 5, totalPages: 3, hasNext: false, hasPrev: true, nextCursor: null });
+    expect(res.body.pagination).toEqual({
+      page: 4,
+      limit: 2,
+      total: 5,
+      totalPages: 3,
+      hasNext: false,
+      hasPrev: true,
+      nextCursor: null,
+    });
   });
 
   it('takes a limit above 100 as 100', async () => {
@@ -237,7 +324,11 @@ describe('GET /api/interactions/:id', () => {
     const res = await api(t.app, t.keys.read).get(`/api/interactions/${rows.r4.id}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual(fromList);
-    expect(res.body).toMatchObject({ resourceTypeMnemonic: 'PAYMENT', actionMnemonic: 'UPDATE', originMnemonic: 'WEBAPP' });
+    expect(res.body).toMatchObject({
+      resourceTypeMnemonic: 'PAYMENT',
+      actionMnemonic: 'UPDATE',
+      originMnemonic: 'WEBAPP',
+    });
   });
 
   it('is 404 NOT_FOUND for an unknown id', async () => {

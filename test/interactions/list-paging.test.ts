@@ -1,5 +1,5 @@
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { createOrderResourceType, orderBody } from '../helpers/interactions';
+import { createOrderResourceType, orderBody } from '../helpers/factories';
 
 let t: TestApp;
 beforeAll(async () => {

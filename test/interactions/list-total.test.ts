@@ -1,7 +1,12 @@
-import { countInteractions, interactionWhere, type InteractionFilter } from '../../src/interactions/interaction.service';
-import { refreshTimeline } from '../../src/timeline/timeline.service';
+import { countInteractions } from '../../src/interactions/interaction.count';
+import {
+  interactionWhere,
+  parseInteractionFilter,
+  type InteractionFilter,
+} from '../../src/interactions/interaction.filter';
+import { refreshTimeline } from '../../src/timeline/timeline.refresh';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionsAt } from '../helpers/timeline';
+import { insertInteractions } from '../helpers/factories';
 
 /**
  * `pagination.total` of lookup/date filters comes from the timeline's daily counts plus live edges and tail
@@ -22,8 +27,20 @@ function rowsAround(offsetDays: number, tag: string) {
   const rows = [];
   for (let day = 0; day < 12; day += 1) {
     rows.push({ createdDate: at(day, 0), resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP', resourceId: tag });
-    rows.push({ createdDate: at(day, DAY - 1), resourceType: 'INVOICE', action: 'UPDATE', origin: 'API', resourceId: tag });
-    rows.push({ createdDate: at(day, 13 * 3_600_000 + 7), resourceType: 'ORDER', action: 'UPDATE', origin: 'MOBILE', resourceId: tag });
+    rows.push({
+      createdDate: at(day, DAY - 1),
+      resourceType: 'INVOICE',
+      action: 'UPDATE',
+      origin: 'API',
+      resourceId: tag,
+    });
+    rows.push({
+      createdDate: at(day, 13 * 3_600_000 + 7),
+      resourceType: 'ORDER',
+      action: 'UPDATE',
+      origin: 'MOBILE',
+      resourceId: tag,
+    });
   }
   return rows;
 }
@@ -46,25 +63,32 @@ const FILTERS: InteractionFilter[] = [
 
 async function plainCount(filter: InteractionFilter): Promise<number> {
   // The reference: count(*) over the rows themselves, through the same WHERE the list uses.
-  const { where, params } = interactionWhere(filter);
-  const [{ total }] = await t.database.db.sql.query<{ total: number }>(`SELECT count(*) AS total FROM interactions ${where}`, params);
+  const { where, params } = interactionWhere(parseInteractionFilter(filter));
+  const [{ total }] = await t.database.db.sql.query<{ total: number }>(
+    `SELECT count(*) AS total FROM interactions ${where}`,
+    params,
+  );
   return Number(total);
 }
 
 async function expectExactTotals(stage: string) {
   for (const filter of FILTERS) {
     const expected = await plainCount(filter);
-    expect({ stage, filter, total: await countInteractions(t.database.db, { filter }) }).toEqual({ stage, filter, total: expected });
+    expect({ stage, filter, total: await countInteractions(t.database.db, { filter }) }).toEqual({
+      stage,
+      filter,
+      total: expected,
+    });
   }
 }
 
 it('equals count(*) for every lookup/date filter before, between and after refreshes', async () => {
-  await insertInteractionsAt(t.database.db, [...rowsAround(0, 'a')]);
+  await insertInteractions(t.database.db, [...rowsAround(0, 'a')]);
   await expectExactTotals('nothing refreshed');
   await refreshTimeline(t.database.db);
   await expectExactTotals('all covered');
   // Rows numbered after the refresh, some with a created_date in the past (inside the covered days).
-  await insertInteractionsAt(t.database.db, [...rowsAround(-1, 'b'), ...rowsAround(2, 'c')]);
+  await insertInteractions(t.database.db, [...rowsAround(-1, 'b'), ...rowsAround(2, 'c')]);
   await expectExactTotals('covered + tail in covered days');
   await refreshTimeline(t.database.db);
   await expectExactTotals('covered again');
@@ -76,7 +100,11 @@ it('serves pagination.total of the REST list and GraphQL with the same exact val
   expect(response.status).toBe(200);
   const expected = await plainCount({ action: 'UPDATE', startDate: '2026-10-03', endDate: '2026-10-08' });
   expect(expected).toBeGreaterThan(5);
-  expect(response.body.pagination).toMatchObject({ total: expected, totalPages: Math.ceil(expected / 5), hasNext: true });
+  expect(response.body.pagination).toMatchObject({
+    total: expected,
+    totalPages: Math.ceil(expected / 5),
+    hasNext: true,
+  });
 
   const graphql = await api(t.app, t.keys.read).graphql(
     `query { interactions(filter: { origin: "API" }, limit: 1) { pagination { total } } }`,
@@ -110,7 +138,12 @@ it('skips the count when the first page holds every match, and counts when more 
   expect(few.status).toBe(200);
   expect(few.body.data).toHaveLength(await plainCount({ resourceId: 'b' }));
   expect(few.body.data.length).toBeGreaterThan(5);
-  expect(few.body.pagination).toMatchObject({ total: few.body.data.length, totalPages: 1, hasNext: false, nextCursor: null });
+  expect(few.body.pagination).toMatchObject({
+    total: few.body.data.length,
+    totalPages: 1,
+    hasNext: false,
+    nextCursor: null,
+  });
 
   t.queries.length = 0;
   const more = await api(t.app, t.keys.read).get('/api/interactions?resourceId=b&limit=5');

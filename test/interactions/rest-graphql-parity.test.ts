@@ -9,7 +9,12 @@ let t: TestApp;
 const uowId = randomUUID();
 beforeAll(async () => {
   t = await createTestApp();
-  await createLookupRow(t.database.db, 'resourceType', { mnemonic: 'ORDER', icon: '📦', fontColorHex: '#fff', bgColorHex: '#123456' });
+  await createLookupRow(t.database.db, 'resourceType', {
+    mnemonic: 'ORDER',
+    icon: '📦',
+    fontColorHex: '#fff',
+    bgColorHex: '#123456',
+  });
   await createLookupRow(t.database.db, 'resourceType', { mnemonic: 'PLAIN' });
   const write = api(t.app, t.keys.write);
   await write
@@ -27,8 +32,15 @@ beforeAll(async () => {
       externalResponse: { status: 'captured' },
     })
     .expect(201);
-  await write.post('/api/interactions').set('x-uowid', uowId).send({ resourceId: 'order-1', resourceType: 'ORDER', action: 'UPDATE', origin: 'API' }).expect(201);
-  await write.post('/api/interactions').send({ resourceId: 'plain-1', resourceType: 'PLAIN', action: 'READ', origin: 'MOBILE', interaction: 'text' }).expect(201);
+  await write
+    .post('/api/interactions')
+    .set('x-uowid', uowId)
+    .send({ resourceId: 'order-1', resourceType: 'ORDER', action: 'UPDATE', origin: 'API' })
+    .expect(201);
+  await write
+    .post('/api/interactions')
+    .send({ resourceId: 'plain-1', resourceType: 'PLAIN', action: 'READ', origin: 'MOBILE', interaction: 'text' })
+    .expect(201);
 });
 afterAll(() => t.close());
 
@@ -88,7 +100,9 @@ const rest = (path: string) => api(t.app, t.keys.read).get(path);
 it('the unfiltered list is the same data, in the same order, with the same pagination', async () => {
   const [r, g] = await Promise.all([
     rest('/api/interactions'),
-    gql(`{ interactions { items { ${FIELDS} } pagination { page limit total totalPages hasNext hasPrev nextCursor } } }`),
+    gql(
+      `{ interactions { items { ${FIELDS} } pagination { page limit total totalPages hasNext hasPrev nextCursor } } }`,
+    ),
   ]);
   expect(r.status).toBe(200);
   expect(g.body.errors).toBeUndefined();
@@ -126,7 +140,13 @@ it('get by id is the same data as interaction(id)', async () => {
 });
 
 it('the created response matches createInteraction for the same input', async () => {
-  const body = { resourceId: 'parity-create', resourceType: 'ORDER', action: 'DELETE', origin: 'SYSTEM', interaction: { a: 1 } };
+  const body = {
+    resourceId: 'parity-create',
+    resourceType: 'ORDER',
+    action: 'DELETE',
+    origin: 'SYSTEM',
+    interaction: { a: 1 },
+  };
   const r = await api(t.app, t.keys.write).post('/api/interactions').set('x-userid', 'bob').send(body);
   const g = await api(t.app, t.keys.write).graphql(
     `mutation($input: CreateInteractionInput!) { createInteraction(input: $input) { ${FIELDS} } }`,
@@ -147,7 +167,10 @@ it('the created response matches createInteraction for the same input', async ()
 
 it('errors carry the same code in both APIs', async () => {
   const id = randomUUID();
-  const [r, g] = await Promise.all([rest(`/api/interactions/${id}`), gql(`query($id: ID!) { interaction(id: $id) { id } }`, { id })]);
+  const [r, g] = await Promise.all([
+    rest(`/api/interactions/${id}`),
+    gql(`query($id: ID!) { interaction(id: $id) { id } }`, { id }),
+  ]);
   expect(r.body.error.code).toBe('NOT_FOUND');
   expect(g.body.errors[0].extensions.code).toBe('NOT_FOUND');
   expect(g.body.errors[0].message).toBe(r.body.error.message);

@@ -1,6 +1,6 @@
 import { announceChange } from '../../src/db/change-events';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { createOrderResourceType, orderBody } from '../helpers/interactions';
+import { createOrderResourceType, orderBody } from '../helpers/factories';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -115,11 +115,14 @@ describe.each(KINDS)('$path', ({ kind, path, systemMnemonic }) => {
       expect(res.body).toMatchObject({ name: 'Described', description: 'A described lookup' });
     });
 
-    it.each(['1ABC', 'A-B', '', 'X'.repeat(65), 'A B'])('is 400 VALIDATION_ERROR for the mnemonic %j', async (mnemonic) => {
-      const res = await create({ mnemonic });
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('VALIDATION_ERROR');
-    });
+    it.each(['1ABC', 'A-B', '', 'X'.repeat(65), 'A B'])(
+      'is 400 VALIDATION_ERROR for the mnemonic %j',
+      async (mnemonic) => {
+        const res = await create({ mnemonic });
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('VALIDATION_ERROR');
+      },
+    );
 
     it('is 400 VALIDATION_ERROR without a mnemonic', async () => {
       const res = await create({ name: 'No mnemonic' });
@@ -157,8 +160,16 @@ describe.each(KINDS)('$path', ({ kind, path, systemMnemonic }) => {
       const created = await create({ mnemonic: 'PATCH_ME', name: 'Before', icon: '🅰' }).expect(201);
       const res = await admin().patch(`${path}/${created.body.id}`).send({ name: 'After', bgColorHex: '#000' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: created.body.id, mnemonic: 'PATCH_ME', name: 'After', icon: '🅰', bgColorHex: '#000' });
-      expect(new Date(res.body.updatedDate).getTime()).toBeGreaterThanOrEqual(new Date(created.body.updatedDate).getTime());
+      expect(res.body).toMatchObject({
+        id: created.body.id,
+        mnemonic: 'PATCH_ME',
+        name: 'After',
+        icon: '🅰',
+        bgColorHex: '#000',
+      });
+      expect(new Date(res.body.updatedDate).getTime()).toBeGreaterThanOrEqual(
+        new Date(created.body.updatedDate).getTime(),
+      );
       const read = await admin().get(`${path}/${created.body.id}`);
       expect(read.body).toEqual(res.body);
     });
@@ -216,7 +227,11 @@ describe.each(KINDS)('$path', ({ kind, path, systemMnemonic }) => {
 
     it('is 409 CONFLICT while interactions use it', async () => {
       const created = await create({ mnemonic: 'IN_USE' }).expect(201);
-      const refs = { resourceTypeId: baseResourceTypeId, actionId: SYSTEM.actions.CREATE, originId: SYSTEM.origins.WEBAPP };
+      const refs = {
+        resourceTypeId: baseResourceTypeId,
+        actionId: SYSTEM.actions.CREATE,
+        originId: SYSTEM.origins.WEBAPP,
+      };
       await insertInteraction(t.database.db, { ...refs, [`${kind}Id`]: created.body.id });
       const res = await admin().delete(`${path}/${created.body.id}`);
       expect(res.status).toBe(409);

@@ -27,13 +27,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  service?.process.kill('SIGKILL');
-  if (database) await database.close().catch(() => undefined);
+  // Waited for: a child still exiting holds the jest worker open ("failed to exit gracefully").
+  if (service && service.process.exitCode === null && service.process.signalCode === null) {
+    service.process.kill('SIGKILL');
+    await service.exited;
+  }
+  if (database) await database.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 function env(): Record<string, string> {
-  return database?.url ? { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY } : { DATA_DIR: dataDir!, ADMIN_API_KEY: ADMIN_KEY };
+  return database?.url
+    ? { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY }
+    : { DATA_DIR: dataDir!, ADMIN_API_KEY: ADMIN_KEY };
 }
 
 async function post(url: string, i: number): Promise<{ id: string; number: number } | null> {
@@ -42,7 +48,13 @@ async function post(url: string, i: number): Promise<{ id: string; number: numbe
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY, 'x-userid': 'crash' },
       signal: AbortSignal.timeout(10_000),
-      body: JSON.stringify({ resourceId: `crash-${i}`, resourceType: 'CRASH', action: 'CREATE', origin: 'SYSTEM', interaction: { i } }),
+      body: JSON.stringify({
+        resourceId: `crash-${i}`,
+        resourceType: 'CRASH',
+        action: 'CREATE',
+        origin: 'SYSTEM',
+        interaction: { i },
+      }),
     });
     if (res.status !== 201) return null;
     const body = (await res.json()) as { interactionId: string; interactionNumber: number };

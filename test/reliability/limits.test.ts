@@ -3,7 +3,12 @@ import { api, createTestApp, type TestApp } from '../helpers/app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ MAX_BODY_BYTES: '4096', MAX_JSON_DEPTH: '32', GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_FIELDS: '40' });
+  t = await createTestApp({
+    MAX_BODY_BYTES: '4096',
+    MAX_JSON_DEPTH: '32',
+    GRAPHQL_MAX_DEPTH: '6',
+    GRAPHQL_MAX_FIELDS: '40',
+  });
 });
 afterAll(() => t.close());
 
@@ -28,18 +33,24 @@ it('refuses a body over MAX_BODY_BYTES with 413 PAYLOAD_TOO_LARGE', async () => 
 });
 
 it('accepts interaction JSON nested exactly MAX_JSON_DEPTH deep', async () => {
-  const res = await api(t.app, t.keys.write).post('/api/interactions').send({ ...base, interaction: nested(32) });
+  const res = await api(t.app, t.keys.write)
+    .post('/api/interactions')
+    .send({ ...base, interaction: nested(32) });
   expect(res.status).toBe(201);
 });
 
 it('refuses interaction JSON nested deeper than MAX_JSON_DEPTH with 400', async () => {
-  const res = await api(t.app, t.keys.write).post('/api/interactions').send({ ...base, interaction: nested(33) });
+  const res = await api(t.app, t.keys.write)
+    .post('/api/interactions')
+    .send({ ...base, interaction: nested(33) });
   expect(res.status).toBe(400);
   expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { field: 'interaction', maxDepth: 32 } });
 });
 
 it('refuses externalResponse nested too deep', async () => {
-  const res = await api(t.app, t.keys.write).post('/api/interactions').send({ ...base, externalResponse: [nested(40)] });
+  const res = await api(t.app, t.keys.write)
+    .post('/api/interactions')
+    .send({ ...base, externalResponse: [nested(40)] });
   expect(res.status).toBe(400);
   expect(res.body.error.details.field).toBe('externalResponse');
 });
@@ -92,7 +103,9 @@ describe('GraphQL depth limit', () => {
   afterAll(() => deepApp.close());
 
   it('answers 400 for an operation nested deeper than the limit', async () => {
-    const res = await api(deepApp.app, deepApp.keys.read).graphql('{ interactions { items { resourceType { name } } } }');
+    const res = await api(deepApp.app, deepApp.keys.read).graphql(
+      '{ interactions { items { resourceType { name } } } }',
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toMatch(/deeper than the limit of 3/);
   });

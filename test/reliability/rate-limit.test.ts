@@ -6,7 +6,9 @@ describe('RateLimiter', () => {
     let now = 0;
     const limiter = new RateLimiter(60, () => now);
     for (let i = 0; i < 60; i++) limiter.take('k');
-    expect(() => limiter.take('k')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 1 } }));
+    expect(() => limiter.take('k')).toThrow(
+      expect.objectContaining({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 1 } }),
+    );
     now += 1000;
     expect(() => limiter.take('k')).not.toThrow();
     expect(() => limiter.take('k')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED' }));

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { buildApp } from '../../src/app';
+import { buildApp, closeApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import { api, createTestApp, type TestApp } from '../helpers/app';
@@ -17,31 +17,57 @@ beforeAll(async () => {
       done();
     },
   });
-  logged = await buildApp({ db: t.database.db, config: t.config, logger: createLogger({ level: 'debug', destination: sink }) });
+  logged = await buildApp({
+    db: t.database.db,
+    config: t.config,
+    logger: createLogger({ level: 'debug', destination: sink }),
+  });
   await api(t.app, t.keys.admin).post('/api/resource-types').send({ mnemonic: 'ORDER' }).expect(201);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await closeApp(logged);
+  await t.close();
+});
 
 const INJECTIONS = [
   "' OR '1'='1",
   "'; DROP TABLE interactions; --",
   '" OR 1=1 --',
-  "1; SELECT pg_sleep(1)",
+  '1; SELECT pg_sleep(1)',
   "x' UNION SELECT key_hash FROM api_keys --",
   '%27%20OR%201%3D1',
   '\\x00',
   '$1',
 ];
-const FILTERS = ['resourceId', 'interactionId', 'uowId', 'externalReference', 'userId', 'action', 'resourceType', 'origin', 'startDate', 'endDate'];
+const FILTERS = [
+  'resourceId',
+  'interactionId',
+  'uowId',
+  'externalReference',
+  'userId',
+  'action',
+  'resourceType',
+  'origin',
+  'startDate',
+  'endDate',
+];
 
 it('treats SQL-injection strings in every filter as data', async () => {
   await api(t.app, t.keys.write)
     .post('/api/interactions')
-    .send({ resourceId: INJECTIONS[0], resourceType: 'ORDER', action: 'CREATE', origin: 'API', externalReference: INJECTIONS[1] })
+    .send({
+      resourceId: INJECTIONS[0],
+      resourceType: 'ORDER',
+      action: 'CREATE',
+      origin: 'API',
+      externalReference: INJECTIONS[1],
+    })
     .expect(201);
   for (const filter of FILTERS) {
     for (const value of INJECTIONS) {
-      const res = await api(t.app, t.keys.read).get('/api/interactions').query({ [filter]: value });
+      const res = await api(t.app, t.keys.read)
+        .get('/api/interactions')
+        .query({ [filter]: value });
       // Either the value is a valid filter that matches only itself, or it is refused as malformed input.
       expect([200, 400]).toContain(res.status);
       if (res.status === 400) expect(res.body.error.code).toBe('VALIDATION_ERROR');
@@ -65,9 +91,15 @@ it('sends security headers and no x-powered-by', async () => {
 });
 
 it('allows CORS only for configured origins', async () => {
-  const allowed = await request(t.app).options('/api/interactions').set('origin', 'https://console.example').set('access-control-request-method', 'GET');
+  const allowed = await request(t.app)
+    .options('/api/interactions')
+    .set('origin', 'https://console.example')
+    .set('access-control-request-method', 'GET');
   expect(allowed.headers['access-control-allow-origin']).toBe('https://console.example');
-  const other = await request(t.app).options('/api/interactions').set('origin', 'https://evil.example').set('access-control-request-method', 'GET');
+  const other = await request(t.app)
+    .options('/api/interactions')
+    .set('origin', 'https://evil.example')
+    .set('access-control-request-method', 'GET');
   expect(other.headers['access-control-allow-origin']).toBeUndefined();
 });
 
@@ -129,7 +161,10 @@ it('answers an unknown path outside the API with a coded JSON 404, and a browser
   }
   // An unknown API route: the key first (401 without one), then the same 404.
   expect((await request(t.app).get('/api/no-such-route')).status).toBe(401);
-  const apiRoute = await request(t.app).get('/api/no-such-route').set('x-api-key', t.keys.read).set('accept', 'text/html');
+  const apiRoute = await request(t.app)
+    .get('/api/no-such-route')
+    .set('x-api-key', t.keys.read)
+    .set('accept', 'text/html');
   expect(apiRoute.status).toBe(404);
   expect(apiRoute.body).toEqual({ error: { code: 'NOT_FOUND', message: 'No route GET /api/no-such-route' } });
   const posted = await request(t.app).post('/no-such-page').send({ a: 1 });

@@ -52,8 +52,12 @@ describe('the document', () => {
     expect(JSON.parse(out)).toEqual({ valid: true, version: '3.1' });
   });
 
-  it('documents every REST route (a route without `doc` fails here)', () => {
-    expect(REST_ROUTES.filter((route) => !route.doc).map((route) => `${route.method.toUpperCase()} ${route.path}`)).toEqual([]);
+  it('documents every REST route (a route without its scope or response schema fails here)', () => {
+    expect(
+      REST_ROUTES.filter((route) => !route.scope || (route.kind === 'operation' && !route.response)).map(
+        (route) => `${route.method.toUpperCase()} ${route.path}`,
+      ),
+    ).toEqual([]);
     const operations = Object.values(OPENAPI_DOCUMENT.paths).flatMap((item) => Object.keys(item));
     expect(operations).toHaveLength(REST_ROUTES.length);
   });
@@ -62,7 +66,17 @@ describe('the document', () => {
     const op = (OPENAPI_DOCUMENT.paths['/api/interactions'] as Record<string, Record<string, unknown>>).post;
     expect(op['x-required-scope']).toBe('write');
     expect(op.security).toEqual([{ apiKey: [] }]);
-    expect(Object.keys(op.responses as object)).toEqual(['201', '400', '401', '403', '409', '413', '429', '500', '503']);
+    expect(Object.keys(op.responses as object)).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '429',
+      '500',
+      '503',
+    ]);
     expect((op.parameters as { name?: string }[]).map((p) => p.name)).toEqual([
       'x-uowid',
       'x-userid',
@@ -70,7 +84,11 @@ describe('the document', () => {
       'Idempotency-Key',
       undefined, // $ref to x-request-id
     ]);
-    expect(OPENAPI_DOCUMENT.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+    expect(OPENAPI_DOCUMENT.components.securitySchemes.apiKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-api-key',
+    });
   });
 
   it('turns Express parameters into OpenAPI templates', () => {
@@ -80,7 +98,9 @@ describe('the document', () => {
 
   it('rejects a body that does not match (the checker is not vacuous)', () => {
     expect(openApiProblems('get', `/api/interactions/${randomUUID()}`, 200, { interactionId: 'x' })).not.toEqual([]);
-    expect(openApiProblems('get', '/api/interactions', 418, {})).toEqual([expect.stringContaining('status not documented')]);
+    expect(openApiProblems('get', '/api/interactions', 418, {})).toEqual([
+      expect.stringContaining('status not documented'),
+    ]);
   });
 });
 
@@ -122,11 +142,27 @@ const REPLAYS: Record<string, Replay[]> = {
     {
       key: 'write',
       path: () => '/api/interactions',
-      body: { resourceId: 'openapi-2', resourceType: 'OPENAPI', action: 'CREATE', origin: 'WEBAPP', interaction: [1, 'x'] },
+      body: {
+        resourceId: 'openapi-2',
+        resourceType: 'OPENAPI',
+        action: 'CREATE',
+        origin: 'WEBAPP',
+        interaction: [1, 'x'],
+      },
       status: 201,
     },
-    { key: 'write', path: () => '/api/interactions', body: { resourceType: 'OPENAPI', action: 'CREATE', origin: 'WEBAPP' }, status: 400 },
-    { key: 'write', path: () => '/api/interactions', body: { resourceId: 'r', resourceType: 'NOPE', action: 'CREATE', origin: 'WEBAPP' }, status: 400 },
+    {
+      key: 'write',
+      path: () => '/api/interactions',
+      body: { resourceType: 'OPENAPI', action: 'CREATE', origin: 'WEBAPP' },
+      status: 400,
+    },
+    {
+      key: 'write',
+      path: () => '/api/interactions',
+      body: { resourceId: 'r', resourceType: 'NOPE', action: 'CREATE', origin: 'WEBAPP' },
+      status: 400,
+    },
   ],
   'POST /api/interactions/batch': [
     {
@@ -135,12 +171,24 @@ const REPLAYS: Record<string, Replay[]> = {
       body: {
         interactions: [
           { resourceId: 'openapi-b1', resourceType: 'OPENAPI', action: 'CREATE', origin: 'API' },
-          { resourceId: 'openapi-b2', resourceType: 'OPENAPI', action: 'UPDATE', origin: 'API', uowId: randomUUID(), userId: 'u-2' },
+          {
+            resourceId: 'openapi-b2',
+            resourceType: 'OPENAPI',
+            action: 'UPDATE',
+            origin: 'API',
+            uowId: randomUUID(),
+            userId: 'u-2',
+          },
         ],
       },
       status: 201,
     },
-    { key: 'write', path: () => '/api/interactions/batch', body: { interactions: [{ resourceType: 'OPENAPI' }] }, status: 400 },
+    {
+      key: 'write',
+      path: () => '/api/interactions/batch',
+      body: { interactions: [{ resourceType: 'OPENAPI' }] },
+      status: 400,
+    },
   ],
   'GET /api/interactions': [
     { key: 'read', path: () => `/api/interactions?uowId=${fixture.uowId}`, status: 200 },
@@ -150,14 +198,21 @@ const REPLAYS: Record<string, Replay[]> = {
     { key: 'read', path: () => '/api/interactions/timeline?days=7', status: 200 },
     { key: 'read', path: () => '/api/interactions/timeline?days=0', status: 400 },
   ],
-  'POST /api/interactions/timeline/refresh': [{ key: 'admin', path: () => '/api/interactions/timeline/refresh', status: 200 }],
+  'POST /api/interactions/timeline/refresh': [
+    { key: 'admin', path: () => '/api/interactions/timeline/refresh', status: 200 },
+  ],
   'GET /api/interactions/:id': [
     { key: 'read', path: () => `/api/interactions/${fixture.interactionId}`, status: 200 },
     { key: 'read', path: () => `/api/interactions/${randomUUID()}`, status: 404 },
     { key: 'read', path: () => '/api/interactions/not-a-uuid', status: 400 },
   ],
   'POST /api/activity': [
-    { key: 'read', path: () => '/api/activity', body: { resources: [{ resourceId: fixture.resourceId }] }, status: 200 },
+    {
+      key: 'read',
+      path: () => '/api/activity',
+      body: { resources: [{ resourceId: fixture.resourceId }] },
+      status: 200,
+    },
     { key: 'read', path: () => '/api/activity', body: { resources: [] }, status: 400 },
   ],
   'GET /api/traces/:uowId': [
@@ -176,6 +231,18 @@ const REPLAYS: Record<string, Replay[]> = {
   ...lookupReplays('/api/actions', 'action'),
   ...lookupReplays('/api/origins', 'origin'),
   'GET /api/keys': [{ key: 'admin', path: () => '/api/keys', status: 200 }],
+  'GET /api/interactions/export': [
+    { key: 'read', path: () => '/api/interactions/export', status: 200 },
+    { key: 'read', path: () => '/api/interactions/export?startDate=never', status: 400 },
+  ],
+  'GET /api/interactions/stream': [
+    { key: 'read', path: () => '/api/interactions/stream', status: 200 },
+    { key: 'read', path: () => '/api/interactions/stream?after=yesterday', status: 400 },
+  ],
+  'GET /api/retention': [
+    { key: 'admin', path: () => '/api/retention', status: 200 },
+    { key: 'read', path: () => '/api/retention', status: 403 },
+  ],
   'POST /api/keys': [
     { key: 'admin', path: () => '/api/keys', body: { name: 'openapi', scopes: 'read,write' }, status: 201 },
     { key: 'admin', path: () => '/api/keys', body: { name: 'openapi', scopes: ['root'] }, status: 400 },
@@ -183,7 +250,14 @@ const REPLAYS: Record<string, Replay[]> = {
   'DELETE /api/keys/:id': [
     {
       key: 'admin',
-      path: async () => `/api/keys/${(await api(t.app, t.keys.admin).post('/api/keys').send({ name: 'x', scopes: ['read'] })).body.id}`,
+      path: async () =>
+        `/api/keys/${
+          (
+            await api(t.app, t.keys.admin)
+              .post('/api/keys')
+              .send({ name: 'x', scopes: ['read'] })
+          ).body.id
+        }`,
       status: 200,
     },
     { key: 'admin', path: () => `/api/keys/${randomUUID()}`, status: 404 },
@@ -195,7 +269,10 @@ const ROWS = REST_ROUTES.map((route) => ({ route, name: `${route.method.toUpperC
 it('has replays for every REST route, at least one success and one error each', () => {
   const missing = ROWS.filter(({ name }) => {
     const replays = REPLAYS[name] ?? [];
-    return !replays.some((r) => r.status < 300) || !(replays.some((r) => r.status >= 400) || /refresh|GET \/api\/(keys|resource-types|actions|origins)$/.test(name));
+    return (
+      !replays.some((r) => r.status < 300) ||
+      !(replays.some((r) => r.status >= 400) || /refresh|GET \/api\/(keys|resource-types|actions|origins)$/.test(name))
+    );
   });
   expect(missing.map((row) => row.name)).toEqual([]);
 });

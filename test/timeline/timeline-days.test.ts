@@ -1,5 +1,6 @@
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionsAt, nonZero, utcDay } from '../helpers/timeline';
+import { insertInteractions } from '../helpers/factories';
+import { nonZero, utcDay } from '../helpers/timeline';
 
 // days=N: N whole UTC days ending with today (the last bucket is today, the range ends at tomorrow 00:00 UTC).
 let t: TestApp;
@@ -7,7 +8,7 @@ const get = (query: string) => api(t.app, t.keys.read).get(`/api/interactions/ti
 
 beforeAll(async () => {
   t = await createTestApp();
-  await insertInteractionsAt(t.database.db, [
+  await insertInteractions(t.database.db, [
     { createdDate: new Date(Date.parse(utcDay(-6)) - 1) }, // last millisecond before a 6-day window
     { createdDate: utcDay(-6) }, // first millisecond of it
     { createdDate: utcDay(-2), action: 'DELETE' },

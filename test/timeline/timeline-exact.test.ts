@@ -1,5 +1,6 @@
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionsAt, utcDay } from '../helpers/timeline';
+import { insertInteractions } from '../helpers/factories';
+import { utcDay } from '../helpers/timeline';
 
 // Exact up to now: what was written after the last refresh is counted at once; counts are by creation time.
 let t: TestApp;
@@ -75,9 +76,9 @@ describe('exact between refreshes', () => {
   });
 
   it('counts a row written after the refresh with a created_date in a day the view covers', async () => {
-    await insertInteractionsAt(t.database.db, [{ createdDate: '2025-05-05T12:00:00Z', resourceType: 'ORDER' }]);
+    await insertInteractions(t.database.db, [{ createdDate: '2025-05-05T12:00:00Z', resourceType: 'ORDER' }]);
     await api(t.app, t.keys.admin).post('/api/interactions/timeline/refresh');
-    await insertInteractionsAt(t.database.db, [{ createdDate: '2025-05-05T13:00:00Z', resourceType: 'ORDER' }]);
+    await insertInteractions(t.database.db, [{ createdDate: '2025-05-05T13:00:00Z', resourceType: 'ORDER' }]);
     const res = await read().get('/api/interactions/timeline?startDate=2025-05-01&endDate=2025-05-31');
     expect(res.body.data[4]).toEqual({ bucket: '2025-05-05T00:00:00.000Z', count: 2 });
   });
@@ -118,7 +119,7 @@ describe('which timestamp the timeline counts by', () => {
 describe('GraphQL', () => {
   const TIMELINE = `query ($days: Int, $startDate: String, $endDate: String, $granularity: String, $filter: TimelineFilterInput) {
     timeline(days: $days, startDate: $startDate, endDate: $endDate, granularity: $granularity, filter: $filter) {
-      granularity startDate endDate refreshedAt data { bucket count }
+      granularity startDate endDate refreshedAt retainedFrom data { bucket count }
     }
   }`;
 

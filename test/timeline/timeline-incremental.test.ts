@@ -1,10 +1,10 @@
 import type { Database } from '../../src/db/database';
 import { migrate, readMigrations } from '../../src/db/migrator';
 import { startTimelineRefresher, type TimelineRefreshReason } from '../../src/timeline/timeline.refresher';
-import { refreshTimeline, timelineTail, type TimelineRefresh } from '../../src/timeline/timeline.service';
+import { refreshTimeline, timelineTail, type TimelineRefresh } from '../../src/timeline/timeline.refresh';
 import { api, createTestApp, type TestApp } from '../helpers/app';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/database';
-import { insertInteractionsAt, type InteractionRowSpec } from '../helpers/timeline';
+import { insertInteractions, type InteractionRow } from '../helpers/factories';
 
 // The incremental refresh: each refresh adds the interactions numbered after covered_through to the daily counts
 // table; the table must always equal what a full recount of those interactions gives, for every day and filter
@@ -61,7 +61,7 @@ async function maxNumber(db: Database): Promise<number> {
 }
 
 /** Rows over a few days (past and today), every resource type, action and origin mixed. */
-function round(n: number, seed: number): InteractionRowSpec[] {
+function round(n: number, seed: number): InteractionRow[] {
   const resourceTypes = ['ORDER', 'PAYMENT', 'INVOICE'];
   const actions = ['CREATE', 'UPDATE'];
   const origins = ['API', 'WEBAPP', 'MOBILE'];
@@ -100,7 +100,7 @@ describe('incremental refresh', () => {
 
   it('adds exactly the rows written since the last refresh, round after round', async () => {
     for (let r = 0; r < 4; r += 1) {
-      await insertInteractionsAt(db(), round(6 + r, r));
+      await insertInteractions(db(), round(6 + r, r));
       await refresh();
       const covered = await coveredThrough(db());
       expect(covered).toBe(await maxNumber(db()));
@@ -121,7 +121,7 @@ describe('incremental refresh', () => {
     ];
     await refresh();
     const covered = await Promise.all(filters.map(timeline));
-    await insertInteractionsAt(db(), round(9, 5));
+    await insertInteractions(db(), round(9, 5));
     const withTail = await Promise.all(filters.map(timeline));
     await refresh();
     expect(await Promise.all(filters.map(timeline))).toEqual(withTail);
@@ -139,7 +139,7 @@ describe('incremental refresh', () => {
 
   it('reports what it rolled up', async () => {
     const from = await coveredThrough(db());
-    await insertInteractionsAt(db(), round(3, 1));
+    await insertInteractions(db(), round(3, 1));
     const result = await refreshTimeline(db());
     expect(result).toMatchObject({ coveredThrough: from + 3, rolledUp: 3 });
   });
@@ -176,7 +176,7 @@ describe('the row-count trigger of the refresher', () => {
     });
 
   it('does not refresh while the tail is below the threshold', async () => {
-    await insertInteractionsAt(db(), round(4, 0));
+    await insertInteractions(db(), round(4, 0));
     const covered = await coveredThrough(db());
     const outcomes: { reason: TimelineRefreshReason }[] = [];
     // The first check runs at start; stop() waits for it.
@@ -190,7 +190,7 @@ describe('the row-count trigger of the refresher', () => {
     const outcomes: { reason: TimelineRefreshReason; result?: TimelineRefresh | null }[] = [];
     const refresher = start(outcomes);
     try {
-      await insertInteractionsAt(db(), round(1, 0));
+      await insertInteractions(db(), round(1, 0));
       const deadline = Date.now() + 30_000;
       while (!outcomes.some((outcome) => outcome.result) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -219,7 +219,7 @@ describe('the migration from the materialized view', () => {
       db,
       files.filter((file) => file.name < MIGRATION),
     );
-    await insertInteractionsAt(db, round(12, 0));
+    await insertInteractions(db, round(12, 0));
     // The previous version's refresh: record covered_through, then refresh the view that reads it.
     await db.sql.exec(
       `UPDATE timeline_refresh_state SET covered_through = (SELECT max(interaction_number) FROM interactions), refreshed_at = now()`,
@@ -228,7 +228,7 @@ describe('the migration from the materialized view', () => {
     const viewRows = await tableRows(db);
     const covered = await coveredThrough(db);
     expect(viewRows.length).toBeGreaterThan(0);
-    await insertInteractionsAt(db, round(7, 2));
+    await insertInteractions(db, round(7, 2));
 
     expect((await migrate(db, files)).applied).toEqual(
       files.filter((file) => file.name >= MIGRATION).map((f) => f.name),

@@ -1,6 +1,7 @@
-import { refreshTimeline } from '../../src/timeline/timeline.service';
+import { refreshTimeline } from '../../src/timeline/timeline.refresh';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionsAt, nonZero } from '../helpers/timeline';
+import { insertInteractions } from '../helpers/factories';
+import { nonZero } from '../helpers/timeline';
 
 // startDate + endDate: automatic and explicit granularity, UTC-aligned zero-filled buckets, boundaries,
 // filters and guard rails. The rows sit in March 2024, far from "now", and the view is refreshed over them.
@@ -9,7 +10,7 @@ const get = (query: string) => api(t.app, t.keys.read).get(`/api/interactions/ti
 
 beforeAll(async () => {
   t = await createTestApp();
-  await insertInteractionsAt(t.database.db, [
+  await insertInteractions(t.database.db, [
     { createdDate: '2024-03-09T23:59:59.999Z' },
     { createdDate: '2024-03-10T00:00:00.000Z', action: 'UPDATE', origin: 'API' },
     { createdDate: '2024-03-10T10:14:59.999Z', resourceType: 'PAYMENT', origin: 'MOBILE' },

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { startTimelineRefresher } from '../../src/timeline/timeline.refresher';
-import { refreshTimeline, TIMELINE_REFRESH_LOCK } from '../../src/timeline/timeline.service';
+import { refreshTimeline, TIMELINE_REFRESH_LOCK } from '../../src/timeline/timeline.refresh';
 import { api, createTestApp, type TestApp } from '../helpers/app';
 import { TEST_DATABASE_KIND } from '../helpers/database';
-import { insertInteractionsAt } from '../helpers/timeline';
+import { insertInteractions } from '../helpers/factories';
 
 // The refresher and the rules that keep refreshes one at a time and counts exact while one runs.
 let t: TestApp;
@@ -20,7 +20,7 @@ const todayCount = async () =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  await insertInteractionsAt(t.database.db, [{ createdDate: new Date() }]);
+  await insertInteractions(t.database.db, [{ createdDate: new Date() }]);
 });
 afterAll(() => t.close());
 
@@ -73,7 +73,7 @@ onPostgres('counts a row whose transaction commits after a higher-numbered one, 
                (SELECT id FROM actions WHERE mnemonic = 'CREATE'), (SELECT id FROM origins WHERE mnemonic = 'API'), $2)`,
       [randomUUID(), randomUUID()],
     );
-    await insertInteractionsAt(t.database.db, [{ createdDate: new Date() }]);
+    await insertInteractions(t.database.db, [{ createdDate: new Date() }]);
     const refreshing = refreshTimeline(t.database.db);
     // Wait until the refresh is queued behind the open writer, then let the writer commit.
     for (let i = 0; i < 200; i += 1) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
+import { insertInteraction, ensureResourceTypes } from '../helpers/factories';
 
 // Summaries are folded into trace_summaries incrementally; these tests look at that table to prove a read only
 // aggregates what is new, and that interactions of the last few seconds are never folded in.
@@ -13,22 +13,37 @@ interface Stored {
 }
 const stored = async (): Promise<Stored | undefined> =>
   (
-    await t.database.db.sql.query<Stored>('SELECT upto_number AS upto, total FROM trace_summaries WHERE uow_id = $1', [uow])
+    await t.database.db.sql.query<Stored>('SELECT upto_number AS upto, total FROM trace_summaries WHERE uow_id = $1', [
+      uow,
+    ])
   )[0];
 const summary = async () => (await api(t.app, t.keys.read).get(`/api/traces/${uow}/summary`)).body;
 const add = (action: string, createdDate: string | undefined, userId: string | null = null) =>
-  insertInteractionRow(t.database.db, { uowId: uow, resourceId: `r-${action}`, resourceType: 'ORDER', action, userId, createdDate });
+  insertInteraction(t.database.db, {
+    origin: 'API',
+    uowId: uow,
+    resourceId: `r-${action}`,
+    resourceType: 'ORDER',
+    action,
+    userId,
+    createdDate,
+  });
 
 beforeAll(async () => {
   t = await createTestApp();
-  await insertResourceTypes(t.database.db, ['ORDER']);
+  await ensureResourceTypes(t.database.db, ['ORDER']);
 });
 afterAll(() => t.close());
 
 it('stores the summary of settled interactions on the first read', async () => {
   await add('CREATE', '2024-05-01T00:00:00Z', 'u1');
   const last = await add('READ', '2024-05-01T00:00:02Z');
-  expect(await summary()).toMatchObject({ totalInteractions: 2, uniqueActions: ['CREATE', 'READ'], userIds: ['u1'], durationMs: 2000 });
+  expect(await summary()).toMatchObject({
+    totalInteractions: 2,
+    uniqueActions: ['CREATE', 'READ'],
+    userIds: ['u1'],
+    durationMs: 2000,
+  });
   expect(await stored()).toEqual({ upto: last.interactionNumber, total: 2 });
 });
 
@@ -54,6 +69,9 @@ it('answers from the stored aggregates without re-reading folded interactions', 
 it('counts interactions recorded seconds ago but does not store them yet', async () => {
   const before = await stored();
   await add('DELETE', undefined);
-  expect(await summary()).toMatchObject({ totalInteractions: 4, uniqueActions: ['CREATE', 'DELETE', 'READ', 'UPDATE'] });
+  expect(await summary()).toMatchObject({
+    totalInteractions: 4,
+    uniqueActions: ['CREATE', 'DELETE', 'READ', 'UPDATE'],
+  });
   expect(await stored()).toEqual(before);
 });

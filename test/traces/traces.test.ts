@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { api, createTestApp, type TestApp } from '../helpers/app';
-import { insertInteractionRow, insertResourceTypes } from '../helpers/interaction-factory';
+import { insertInteraction, ensureResourceTypes } from '../helpers/factories';
 
 let t: TestApp;
 const uow = randomUUID();
@@ -11,26 +11,78 @@ const ids: Record<'A' | 'B' | 'C' | 'D' | 'E', string> = { A: '', B: '', C: '', 
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.database.db;
-  await insertResourceTypes(db, ['ORDER', 'PAYMENT']);
+  await ensureResourceTypes(db, ['ORDER', 'PAYMENT']);
   // A: custom timestamp 10:00:05, recorded over REST with the documented headers.
   const a = await api(t.app, t.keys.write)
     .post('/api/interactions')
     .set('x-uowid', uow)
     .set('x-userid', 'u2')
     .set('x-interaction-timestamp', '2024-01-01T10:00:05Z')
-    .send({ resourceId: 'order-1', resourceType: 'ORDER', action: 'CREATE', origin: 'WEBAPP', interaction: { big: 'json' } });
+    .send({
+      resourceId: 'order-1',
+      resourceType: 'ORDER',
+      action: 'CREATE',
+      origin: 'WEBAPP',
+      interaction: { big: 'json' },
+    });
   expect(a.status).toBe(201);
   ids.A = a.body.interactionId;
   // B: no custom timestamp, recorded at 10:00:00.
-  ids.B = (await insertInteractionRow(db, { uowId: uow, resourceId: 'order-1', resourceType: 'ORDER', action: 'READ', origin: 'API', userId: 'u1', createdDate: '2024-01-01T10:00:00Z' })).id;
+  ids.B = (
+    await insertInteraction(db, {
+      uowId: uow,
+      resourceId: 'order-1',
+      resourceType: 'ORDER',
+      action: 'READ',
+      origin: 'API',
+      userId: 'u1',
+      createdDate: '2024-01-01T10:00:00Z',
+    })
+  ).id;
   // C: same custom timestamp as A, later interaction number.
-  ids.C = (await insertInteractionRow(db, { uowId: uow, resourceId: 'pay-1', resourceType: 'PAYMENT', action: 'UPDATE', origin: 'API', userId: null, interactionTimestamp: '2024-01-01T10:00:05Z' })).id;
+  ids.C = (
+    await insertInteraction(db, {
+      uowId: uow,
+      resourceId: 'pay-1',
+      resourceType: 'PAYMENT',
+      action: 'UPDATE',
+      origin: 'API',
+      userId: null,
+      interactionTimestamp: '2024-01-01T10:00:05Z',
+    })
+  ).id;
   // D: no custom timestamp, recorded at 10:00:10.250.
-  ids.D = (await insertInteractionRow(db, { uowId: uow, resourceId: 'order-2', resourceType: 'ORDER', action: 'DELETE', origin: 'MOBILE', userId: 'u1', createdDate: '2024-01-01T10:00:10.250Z' })).id;
+  ids.D = (
+    await insertInteraction(db, {
+      uowId: uow,
+      resourceId: 'order-2',
+      resourceType: 'ORDER',
+      action: 'DELETE',
+      origin: 'MOBILE',
+      userId: 'u1',
+      createdDate: '2024-01-01T10:00:10.250Z',
+    })
+  ).id;
   // E: recorded now, but happened first.
-  ids.E = (await insertInteractionRow(db, { uowId: uow, resourceId: 'order-1', resourceType: 'ORDER', action: 'LOGIN', origin: 'SYSTEM', userId: 'u10', interactionTimestamp: '2024-01-01T09:59:59Z' })).id;
+  ids.E = (
+    await insertInteraction(db, {
+      uowId: uow,
+      resourceId: 'order-1',
+      resourceType: 'ORDER',
+      action: 'LOGIN',
+      origin: 'SYSTEM',
+      userId: 'u10',
+      interactionTimestamp: '2024-01-01T09:59:59Z',
+    })
+  ).id;
   // Another unit of work that must never leak in.
-  await insertInteractionRow(db, { uowId: otherUow, resourceId: 'order-1', resourceType: 'ORDER', createdDate: '2024-01-01T10:00:01Z' });
+  await insertInteraction(db, {
+    origin: 'API',
+    uowId: otherUow,
+    resourceId: 'order-1',
+    resourceType: 'ORDER',
+    createdDate: '2024-01-01T10:00:01Z',
+  });
 });
 afterAll(() => t.close());
 
@@ -54,7 +106,14 @@ describe('GET /api/traces/:uowId', () => {
 
   it('has the default pagination object (limit 1,000)', async () => {
     const res = await api(t.app, t.keys.read).get(`/api/traces/${uow}`);
-    expect(res.body.pagination).toEqual({ page: 1, limit: 1000, total: 5, totalPages: 1, hasNext: false, hasPrev: false });
+    expect(res.body.pagination).toEqual({
+      page: 1,
+      limit: 1000,
+      total: 5,
+      totalPages: 1,
+      hasNext: false,
+      hasPrev: false,
+    });
   });
 
   it('pages with page and limit', async () => {
@@ -116,7 +175,11 @@ describe('GET /api/traces/:uowId/timeline', () => {
 
   it('shows the custom timestamp when one was given and a null user as null', async () => {
     const res = await api(t.app, t.keys.read).get(`/api/traces/${uow}/timeline`);
-    expect(res.body.data[3]).toMatchObject({ interactionId: ids.C, timestamp: '2024-01-01T10:00:05.000Z', userId: null });
+    expect(res.body.data[3]).toMatchObject({
+      interactionId: ids.C,
+      timestamp: '2024-01-01T10:00:05.000Z',
+      userId: null,
+    });
   });
 
   it('answers 404 for an unknown uowId and 400 for a malformed one', async () => {
@@ -144,6 +207,7 @@ describe('GET /api/traces/:uowId/summary', () => {
       origins: ['API', 'MOBILE', 'SYSTEM', 'WEBAPP'],
       resourceCount: 3,
       userIds: ['u1', 'u10', 'u2'],
+      retainedFrom: null,
     });
   });
 
@@ -182,7 +246,10 @@ describe('GraphQL trace(uowId)', () => {
       { u: uow },
     );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.trace.interactions).toEqual({ items: [{ id: ids.E }, { id: ids.B }], pagination: { total: 5, hasNext: true } });
+    expect(res.body.data.trace.interactions).toEqual({
+      items: [{ id: ids.E }, { id: ids.B }],
+      pagination: { total: 5, hasNext: true },
+    });
     expect(res.body.data.trace.timeline).toHaveLength(5);
     expect(res.body.data.trace.summary).toEqual({
       totalInteractions: 5,
@@ -192,7 +259,9 @@ describe('GraphQL trace(uowId)', () => {
   });
 
   it('reports NOT_FOUND for an unknown uowId', async () => {
-    const res = await api(t.app, t.keys.read).graphql('query($u: ID!) { trace(uowId: $u) { uowId } }', { u: randomUUID() });
+    const res = await api(t.app, t.keys.read).graphql('query($u: ID!) { trace(uowId: $u) { uowId } }', {
+      u: randomUUID(),
+    });
     expect(res.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { buildApp } from '../../src/app';
+import { buildApp, closeApp } from '../../src/app';
 import { createLogger } from '../../src/observability/logger';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -28,6 +28,7 @@ describe('web console serving', () => {
     });
   });
   afterAll(async () => {
+    await closeApp(app);
     await database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

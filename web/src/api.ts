@@ -71,3 +71,37 @@ export function describeError(error: unknown): string {
       return error.message;
   }
 }
+
+/** Formats of `GET /api/interactions/export`. */
+export type ExportFormat = 'ndjson' | 'csv';
+
+/**
+ * Downloads every interaction matching `filter` (the list's filters) from `GET /api/interactions/export` as a file:
+ * NDJSON or CSV. The browser holds the file until it is saved; for exports of millions of rows use the API or the SDK
+ * (`client.export()`), which stream.
+ */
+export async function downloadExport(filter: Record<string, unknown>, format: ExportFormat): Promise<void> {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) if (value != null && value !== '') query.set(name, String(value));
+  const response = await fetch(`/api/interactions/export?${query}`, {
+    headers: { 'x-api-key': getSession()?.key ?? '', accept: format === 'csv' ? 'text/csv' : 'application/x-ndjson' },
+  }).catch(() => {
+    throw new ApiError('NETWORK', 'The service did not answer. Is it running?', 0);
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError(
+      body?.error?.code ?? 'INTERNAL',
+      body?.error?.message ?? `HTTP ${response.status}`,
+      response.status,
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `interactions-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${format}`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

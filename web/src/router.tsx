@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useMemo, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 // A few routes need no router library: the History API, one event, and a Link that keeps clicks in the page.
 const CHANGE = 'interactions:navigate';
@@ -19,6 +19,15 @@ export function useLocation(): { path: string; search: URLSearchParams; href: st
   const href = useSyncExternalStore(subscribe, snapshot);
   const url = new URL(href, window.location.origin);
   return { path: url.pathname, search: url.searchParams, href };
+}
+
+/**
+ * "Now" fixed per URL: time presets end now, and a query built from a fresh Date.now() on every render would change
+ * its variables on every render and refetch forever (issue 14). A new URL (a new filter, a new submit) moves it on.
+ */
+export function useUrlNow(): number {
+  const href = useSyncExternalStore(subscribe, snapshot);
+  return useMemo(() => Date.now(), [href]);
 }
 
 export function navigate(to: string, { replace = false } = {}): void {

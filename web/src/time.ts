@@ -71,18 +71,27 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-/** Length of one bucket of a timeline granularity. */
+/**
+ * The timeline's bucket sizes and their lengths, as the service declares them (src/input/granularity.ts). Written out
+ * here because the schema cannot carry them: GraphQL enum values may not start with a digit (`15min`, `6hour`), so
+ * `granularity` is a String there and codegen has no union to give. test/timeline/granularity-copies.test.ts fails
+ * when this copy and the service's declaration differ.
+ */
+export const GRANULARITY_MS = {
+  '15min': 15 * 60_000,
+  hour: 3_600_000,
+  '6hour': 6 * 3_600_000,
+  day: 86_400_000,
+} as const;
+
+/** `15min`, `hour`, `6hour` or `day`. */
+export type Granularity = keyof typeof GRANULARITY_MS;
+
+/** Length of one bucket of a timeline granularity; a day for a name this console does not know. */
 export function granularityMs(granularity: string): number {
-  switch (granularity) {
-    case '15min':
-      return 15 * 60_000;
-    case 'hour':
-      return 3_600_000;
-    case '6hour':
-      return 6 * 3_600_000;
-    default:
-      return 86_400_000;
-  }
+  return Object.prototype.hasOwnProperty.call(GRANULARITY_MS, granularity)
+    ? GRANULARITY_MS[granularity as Granularity]
+    : GRANULARITY_MS.day;
 }
 
 /** ISO string → the value of a datetime-local input (local time) and back. */
@@ -98,4 +107,21 @@ export function fromLocalInput(value: string): string | undefined {
   if (!value) return undefined;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/**
+ * A custom range's "To" minute is where the range stops: 09:00 to 10:00 is the hour before 10:00. The API's endDate
+ * is inclusive, so the URL holds the last millisecond before it (as a clicked bar does); without this a range
+ * ending at 10:00 drew an extra 10:00–10:15 bucket (ADR 087).
+ */
+export function endFromLocalInput(value: string): string | undefined {
+  const iso = fromLocalInput(value);
+  return iso === undefined ? undefined : new Date(Date.parse(iso) - 1).toISOString();
+}
+
+/** The "To" input's value for an inclusive endDate: the minute after its last millisecond. */
+export function endToLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? '' : toLocalInput(new Date(ms + 1).toISOString());
 }

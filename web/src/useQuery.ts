@@ -9,7 +9,12 @@ export interface QueryState<R> {
   reload: () => void;
 }
 
-/** Runs a typed query when its variables change (compared as JSON); the previous data stays while loading. */
+/**
+ * Runs a typed query when its variables change (compared as JSON); the previous data stays while loading. Variables
+ * must be stable across renders (derive "now" from useUrlNow): a value that changes on every render refetches on
+ * every render. Setting "loading" when it is already set does not re-render, so such a mistake costs one request
+ * per answer instead of a render loop.
+ */
 export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V, skip = false): QueryState<R> {
   const [state, setState] = useState<{ data: R | null; error: unknown; loading: boolean }>({
     data: null,
@@ -21,7 +26,7 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
   useEffect(() => {
     if (skip) return;
     const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => (s.loading ? s : { ...s, loading: true }));
     gql(document, JSON.parse(key) as V, { signal: controller.signal }).then(
       (data) => setState({ data, error: null, loading: false }),
       (error: unknown) => {

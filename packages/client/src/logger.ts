@@ -92,7 +92,11 @@ export class InteractionLogger {
     while (this.held >= this.options.maxBuffered) {
       if (this.closed) break;
       if (this.options.whenFull === 'reject') {
-        throw new InteractionsError(0, 'BUFFER_FULL', `The logger holds ${this.held} interactions (maxBuffered); try again later`);
+        throw new InteractionsError(
+          0,
+          'BUFFER_FULL',
+          `The logger holds ${this.held} interactions (maxBuffered); try again later`,
+        );
       }
       this.draining = true;
       this.pump();
@@ -197,7 +201,10 @@ export class InteractionLogger {
     this.stats.failed += entries.length;
     this.errors.push(error);
     try {
-      this.options.onError?.(error, entries.map((e) => e.item));
+      this.options.onError?.(
+        error,
+        entries.map((e) => e.item),
+      );
     } catch {
       // a throwing callback must not stop delivery of the rest
     }

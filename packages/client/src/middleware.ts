@@ -16,7 +16,11 @@ export interface MiddlewareOptions {
    * (e.g. `/orders/:id`) or URL path, action from the method (GET READ, POST CREATE, PUT/PATCH UPDATE, DELETE
    * DELETE), origin `API`, `resourceType` from the option below, and `{ method, path, status, durationMs }`.
    */
-  map?: (req: Request, res: Response, context: { durationMs: number }) => Omit<LoggedInteraction, 'uowId' | 'timestamp'> | null;
+  map?: (
+    req: Request,
+    res: Response,
+    context: { durationMs: number },
+  ) => Omit<LoggedInteraction, 'uowId' | 'timestamp'> | null;
   /** Resource type mnemonic of the default mapping (default `HTTP_REQUEST`; it must exist as a lookup). */
   resourceType?: string;
   /** The acting user of a request (default none). */
@@ -25,7 +29,14 @@ export interface MiddlewareOptions {
   onError?: (error: Error) => void;
 }
 
-const ACTIONS: Record<string, string> = { GET: 'READ', HEAD: 'READ', POST: 'CREATE', PUT: 'UPDATE', PATCH: 'UPDATE', DELETE: 'DELETE' };
+const ACTIONS: Record<string, string> = {
+  GET: 'READ',
+  HEAD: 'READ',
+  POST: 'CREATE',
+  PUT: 'UPDATE',
+  PATCH: 'UPDATE',
+  DELETE: 'DELETE',
+};
 
 /** The unit of work of a request: its `x-uowid` when a UUID, else one made for it (set by the middleware). */
 export function uowIdOf(req: Request): string {
@@ -66,14 +77,21 @@ export function recordInteractions(logger: InteractionSink, options: MiddlewareO
               action: ACTIONS[req.method] ?? 'READ',
               origin: 'API',
               userId: options.userId?.(req),
-              interaction: { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, durationMs },
+              interaction: {
+                method: req.method,
+                path: req.originalUrl.split('?')[0],
+                status: res.statusCode,
+                durationMs,
+              },
             };
       } catch (error) {
         options.onError?.(error as Error);
         return;
       }
       if (!interaction) return;
-      logger.log({ ...interaction, uowId, timestamp: new Date(started) }).catch((error: Error) => options.onError?.(error));
+      logger
+        .log({ ...interaction, uowId, timestamp: new Date(started) })
+        .catch((error: Error) => options.onError?.(error));
     });
     next();
   };

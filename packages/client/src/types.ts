@@ -1,3 +1,5 @@
+import type { InteractionFilterInput, TimelineFilterInput } from './generated/graphql';
+
 /** REST shapes of the Interactions service, as /api/openapi.json documents them. */
 
 export interface Pagination {
@@ -67,21 +69,48 @@ export interface InteractionListItem extends CreatedInteraction {
   externalResponse: unknown;
 }
 
-export interface InteractionFilter {
-  resourceId?: string;
-  interactionId?: string;
-  uowId?: string;
-  externalReference?: string;
-  userId?: string;
-  action?: string;
-  resourceType?: string;
-  origin?: string;
-  startDate?: string;
-  endDate?: string;
+/** Each filter of a generated GraphQL filter input as a plain optional string (the REST query parameter). */
+type FilterParams<T> = { [K in keyof T]?: string };
+
+/**
+ * The list's filters and paging. The filters come from the schema's `InteractionFilterInput` (the server declares
+ * each filter once), so a filter added there is offered here after `npm run codegen`.
+ */
+export type InteractionFilter = FilterParams<InteractionFilterInput> & {
   page?: number;
   limit?: number;
   /** A `pagination.nextCursor`: the page after it (send the same filters; not with `page`). */
   cursor?: string;
+};
+
+/** The live feed's filters: the list's, without paging. */
+export type FeedFilter = Omit<InteractionFilter, 'page' | 'limit' | 'cursor'>;
+
+/** One interaction of the live feed: the list item, and the cursor to resume after it (store it, pass it as `after`). */
+export interface FeedItem {
+  cursor: string;
+  item: InteractionListItem;
+}
+
+/** How a follower of the live feed reconnects. */
+export interface ReconnectOptions {
+  /** Connections in a row that may fail before reaching `ready` (default 20, about two minutes of backoff); the last error is then thrown. */
+  maxAttempts?: number;
+  /** First delay before connecting again in ms (default 250); doubles per failed attempt, with full jitter. */
+  baseDelayMs?: number;
+  /** Cap of that delay, and of a server's `Retry-After`, in ms (default 15,000). */
+  maxDelayMs?: number;
+  /** Silence (no event, no heartbeat) after which a connection is taken for dead, in ms (default 45,000). */
+  idleTimeoutMs?: number;
+}
+
+/** Options of `client.stream()`. */
+export interface StreamOptions {
+  /** Start after this cursor (a `cursor` received earlier; `'0'` replays the whole log); absent: from now on. */
+  after?: string;
+  /** Aborting it ends the loop without an error and closes the connection. */
+  signal?: AbortSignal;
+  reconnect?: ReconnectOptions;
 }
 
 export interface InteractionPage {
@@ -124,15 +153,21 @@ export interface TraceSummary {
   userIds: string[];
 }
 
-export interface TimelineQuery {
+/**
+ * A timeline's bucket size, as the service declares it (src/input/granularity.ts). Written out here because the
+ * schema cannot carry it: GraphQL enum values may not start with a digit (`15min`, `6hour`), so `granularity` is a
+ * String there and codegen has no union to give. test/timeline/granularity-copies.test.ts fails the type-check when
+ * this copy and the service's declaration differ.
+ */
+export type TimelineGranularity = '15min' | 'hour' | '6hour' | 'day';
+
+/** A timeline request: its range, and every filter of the list (`TimelineFilterInput` of the schema). */
+export type TimelineQuery = FilterParams<TimelineFilterInput> & {
   days?: number;
   startDate?: string;
   endDate?: string;
-  granularity?: '15min' | 'hour' | '6hour' | 'day';
-  resourceType?: string;
-  action?: string;
-  origin?: string;
-}
+  granularity?: TimelineGranularity;
+};
 
 export interface Timeline {
   granularity: string;
@@ -155,7 +190,9 @@ export interface ActivityPage {
     userId: string | null;
     uowId: string;
     interactionCount: number;
+    /** When the earliest matching interaction was recorded (createdDate, the clock the range filters by). */
     firstInteractionAt: string;
+    /** When the latest matching interaction was recorded (createdDate); groups are ordered by it. */
     lastInteractionAt: string;
     resources: { resourceId: string; resourceType: string }[];
     actions: string[];

@@ -27,23 +27,23 @@ export type ActivityResourceInput = {
 
 /** Filters of the interaction list, combined with AND. */
 export type InteractionFilterInput = {
-  /** Action mnemonic. */
+  /** Action mnemonic; an unknown one matches nothing. */
   action?: string | null | undefined;
-  /** Created on or before; a date-only value includes that whole UTC day. */
+  /** Created on or before: ISO date-time, or ISO date meaning that whole UTC day. */
   endDate?: string | null | undefined;
   /** Exact external reference. */
   externalReference?: string | null | undefined;
-  /** Interaction id (UUID). */
+  /** Exact interaction id (UUID). */
   interactionId?: string | null | undefined;
-  /** Origin mnemonic. */
+  /** Origin mnemonic; an unknown one matches nothing. */
   origin?: string | null | undefined;
   /** Exact resource id. */
   resourceId?: string | null | undefined;
-  /** Resource type mnemonic. */
+  /** Resource type mnemonic; an unknown one matches nothing. */
   resourceType?: string | null | undefined;
   /** Created on or after: ISO date or date-time. */
   startDate?: string | null | undefined;
-  /** Unit of work id (UUID). */
+  /** Unit of work (UUID). */
   uowId?: string | null | undefined;
   /** Exact user id. */
   userId?: string | null | undefined;
@@ -65,14 +65,24 @@ export type LookupInput = {
   name?: string | null | undefined;
 };
 
-/** Optional filters of the timeline, by mnemonic; an unknown mnemonic counts nothing. */
+/** Filters of the timeline: the filters of the interaction list, combined with AND; the range is the timeline's own. */
 export type TimelineFilterInput = {
-  /** Action mnemonic. */
+  /** Action mnemonic; an unknown one matches nothing. */
   action?: string | null | undefined;
-  /** Origin mnemonic. */
+  /** Exact external reference. */
+  externalReference?: string | null | undefined;
+  /** Exact interaction id (UUID). */
+  interactionId?: string | null | undefined;
+  /** Origin mnemonic; an unknown one matches nothing. */
   origin?: string | null | undefined;
-  /** Resource type mnemonic. */
+  /** Exact resource id. */
+  resourceId?: string | null | undefined;
+  /** Resource type mnemonic; an unknown one matches nothing. */
   resourceType?: string | null | undefined;
+  /** Unit of work (UUID). */
+  uowId?: string | null | undefined;
+  /** Exact user id. */
+  userId?: string | null | undefined;
 };
 
 export type BadgeLookupFragment = { id: string, mnemonic: string, name: string, icon: string | null, fontColorHex: string | null, bgColorHex: string | null };
@@ -176,7 +186,7 @@ export type ConsoleActivityQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleActivityQuery = { activity: { items: Array<{ userId: string | null, uowId: string, interactionCount: number, firstInteractionAt: string, lastInteractionAt: string, actions: Array<string>, resources: Array<{ resourceId: string, resourceType: string }> }>, pagination: { page: number, limit: number, total: number, totalPages: number, hasNext: boolean, hasPrev: boolean } } };
+export type ConsoleActivityQuery = { activity: { items: Array<{ userId: string | null, uowId: string, interactionCount: number, firstInteractionAt: string, lastInteractionAt: string, lastInteractionTimestamp: string | null, actions: Array<string>, resources: Array<{ resourceId: string, resourceType: string }> }>, pagination: { page: number, limit: number, total: number, totalPages: number, hasNext: boolean, hasPrev: boolean } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -538,6 +548,7 @@ export const ConsoleActivityDocument = new TypedDocumentString(`
       interactionCount
       firstInteractionAt
       lastInteractionAt
+      lastInteractionTimestamp
       resources {
         resourceId
         resourceType

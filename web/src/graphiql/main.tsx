@@ -1,8 +1,9 @@
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
+import { useGraphiQL } from '@graphiql/react';
 import { GraphiQL } from 'graphiql';
 import { buildSchema } from 'graphql';
-import { StrictMode, type ComponentProps } from 'react';
+import { StrictMode, useEffect, type ComponentProps } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getSession } from '../session';
 // The committed schema (CI keeps it equal to the code's): docs and completion work at once, without an
@@ -26,16 +27,39 @@ const fetcher: Fetcher = async (params, options) => {
   return response.json();
 };
 
+// Short comment lines: the editor pane is about 55 characters wide at 1280 px (and wraps, below, when narrower).
 const DEFAULT_QUERY = `# Interactions GraphQL explorer.
-# ${key ? 'The x-api-key header (Headers, below) comes from your console sign-in.' : 'Sign in to the console at / first, or set {"x-api-key": "…"} in Headers below.'}
-# Ctrl+Enter runs the query; the Docs button lists every field.
+${
+  key
+    ? '# Your console key is in Headers, below.'
+    : '# Sign in to the console at / first, or put\n# {"x-api-key": "…"} in Headers, below.'
+}
+# Ctrl+Enter runs the query;
+# Docs (top left) lists every field.
 {
   interactions(limit: 10) {
-    items { interactionNumber resourceId createdDate action { mnemonic icon } }
+    items {
+      interactionNumber
+      resourceId
+      createdDate
+      action { mnemonic icon }
+    }
     pagination { total }
   }
 }
 `;
+
+/**
+ * Wraps long lines in the operation editor. GraphiQL creates it without wrapping and has no option for it; at 375 px
+ * its pane is about 20 characters wide, and the intro comment was cut off (issue 14). Renders nothing.
+ */
+function WrapOperationEditor(): null {
+  const editor = useGraphiQL((state) => state.queryEditor);
+  useEffect(() => {
+    editor?.updateOptions({ wordWrap: 'on' });
+  }, [editor]);
+  return null;
+}
 
 createRoot(document.getElementById('graphiql')!).render(
   <StrictMode>
@@ -51,6 +75,8 @@ createRoot(document.getElementById('graphiql')!).render(
         <a href="/" className="console-link">
           ← Interactions console
         </a>
+        {/* Inside a slot GraphiQL renders within its provider: the hook needs that context. */}
+        <WrapOperationEditor />
       </GraphiQL.Logo>
     </GraphiQL>
   </StrictMode>,

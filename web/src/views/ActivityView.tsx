@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Badge } from '../components/Badge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Pagination } from '../components/Pagination';
-import { Time } from '../components/Time';
+import { RecordedTime } from '../components/Time';
+import { UowId } from '../components/UowId';
 import { ConsoleActivityDocument } from '../generated/graphql';
 import { useLookups } from '../lookups';
-import { Link, navigate, useLocation } from '../router';
+import { navigate, useLocation, useUrlNow } from '../router';
 import { rangeFromSearch, PRESETS } from '../time';
 import { useQuery } from '../useQuery';
 import { intParam, withParams } from './filters';
@@ -28,25 +29,34 @@ function resourcesFromSearch(search: URLSearchParams): ResourceRow[] {
 /** Several resources at once: who did what to them, grouped by user and unit of work. */
 export function ActivityView() {
   const { search } = useLocation();
+  const now = useUrlNow();
   const lookups = useLookups();
-  const resources = resourcesFromSearch(search);
+  const query = search.toString();
+  const resources = useMemo(() => resourcesFromSearch(new URLSearchParams(query)), [query]);
   const [rows, setRows] = useState<ResourceRow[]>(() =>
     resources.length ? resources : [{ resourceType: '', resourceId: '' }],
   );
   const range = search.get('range') ?? '';
   const page = intParam(search, 'page', 1);
-  const input = {
-    resources: resources.map((r) => ({ resourceId: r.resourceId, resourceType: r.resourceType || null })),
-    ...rangeFromSearch(search, Date.now()),
-    page,
-    limit: 25,
-  };
+  // Stable per URL (presets end at useUrlNow), so a re-render does not change the variables and refetch.
+  const input = useMemo(
+    () => ({
+      resources: resources.map((r) => ({ resourceId: r.resourceId, resourceType: r.resourceType || null })),
+      ...rangeFromSearch(new URLSearchParams(query), now),
+      page,
+      limit: 25,
+    }),
+    [resources, query, now, page],
+  );
+  const [missing, setMissing] = useState(false);
   const { data, error, loading } = useQuery(ConsoleActivityDocument, { input }, resources.length === 0);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const next = new URLSearchParams();
     for (const row of rows) if (row.resourceId.trim()) next.append('r', `${row.resourceType}:${row.resourceId.trim()}`);
+    setMissing(!next.has('r'));
+    if (!next.has('r')) return;
     if (range) next.set('range', range);
     navigate(`/activity?${next.toString()}`);
   };
@@ -68,6 +78,7 @@ export function ActivityView() {
                 <option value="">Any</option>
                 {(lookups.data?.resourceTypes ?? []).map((l) => (
                   <option key={l.id} value={l.mnemonic}>
+                    {l.icon ? `${l.icon} ` : ''}
                     {l.mnemonic}
                   </option>
                 ))}
@@ -79,6 +90,8 @@ export function ActivityView() {
                 value={row.resourceId}
                 onChange={(e) => update(i, { resourceId: e.target.value })}
                 spellCheck={false}
+                aria-invalid={missing && i === 0 ? true : undefined}
+                aria-describedby={missing && i === 0 ? 'activity-missing' : undefined}
               />
             </label>
             {rows.length > 1 ? (
@@ -88,6 +101,11 @@ export function ActivityView() {
             ) : null}
           </div>
         ))}
+        {missing ? (
+          <p className="alert alert-error" role="alert" id="activity-missing">
+            Enter at least one resource id to see its activity.
+          </p>
+        ) : null}
         <div className="row">
           <button
             type="button"
@@ -120,31 +138,31 @@ export function ActivityView() {
       {data ? (
         <>
           <div className="table-wrap" role="region" aria-label="Activity groups" tabIndex={0}>
-            <table className="table" data-testid="activity-table">
+            <table className="table cards" data-testid="activity-table">
               <thead>
                 <tr>
                   <th scope="col">User</th>
                   <th scope="col">Unit of work</th>
                   <th scope="col">Interactions</th>
-                  <th scope="col">Last</th>
+                  <th scope="col">Last recorded</th>
                   <th scope="col">Resources</th>
                   <th scope="col">Actions</th>
                 </tr>
               </thead>
               <tbody>
                 {data.activity.items.map((g) => (
-                  <tr key={`${g.userId}:${g.uowId}`}>
-                    <td>{g.userId ?? <span className="muted">—</span>}</td>
-                    <td>
-                      <Link to={`/trace/${g.uowId}`} className="mono">
-                        Open trace {g.uowId.slice(0, 8)}…
-                      </Link>
+                  <tr key={`${g.userId}:${g.uowId}`} data-card="">
+                    <td data-label="User">{g.userId ?? <span className="muted">—</span>}</td>
+                    <td data-label="Unit of work">
+                      <UowId uowId={g.uowId} />
                     </td>
-                    <td className="num">{g.interactionCount}</td>
-                    <td>
-                      <Time iso={g.lastInteractionAt} />
+                    <td className="num" data-label="Interactions">
+                      {g.interactionCount}
                     </td>
-                    <td>
+                    <td data-label="Last recorded" data-wide="">
+                      <RecordedTime recorded={g.lastInteractionAt} occurred={g.lastInteractionTimestamp} />
+                    </td>
+                    <td data-label="Resources">
                       <ul className="plain">
                         {g.resources.map((r) => (
                           <li key={`${r.resourceType}:${r.resourceId}`}>
@@ -154,7 +172,7 @@ export function ActivityView() {
                         ))}
                       </ul>
                     </td>
-                    <td>
+                    <td data-label="Actions">
                       <div className="badges">
                         {g.actions.map((m) => (
                           <Badge key={m} kind="action" lookup={lookups.find('action', m)} />

@@ -1,29 +1,104 @@
 import { Fragment, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { FeedFilter } from '../../../packages/client/src/types';
 import { Badge } from '../components/Badge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { JsonViewer } from '../components/JsonViewer';
+import { LiveStatusBadge } from '../components/LiveStatus';
 import { Pagination } from '../components/Pagination';
-import { Time } from '../components/Time';
-import { ConsoleInteractionDetailDocument, ConsoleInteractionsDocument } from '../generated/graphql';
+import { ExportButton } from './ExportButton';
+import { RecordedTime } from '../components/Time';
+import { UowId } from '../components/UowId';
+import {
+  ConsoleInteractionDetailDocument,
+  ConsoleInteractionsDocument,
+  type InteractionFilterInput,
+  type InteractionRowFragment,
+} from '../generated/graphql';
+import { rowOfItem, useLiveFeed, type LiveStatus } from '../live';
 import { useLookups } from '../lookups';
-import { Link, navigate, useLocation } from '../router';
-import { formatAbsolute, fromLocalInput, PRESETS, toLocalInput } from '../time';
+import { Link, navigate, useLocation, useUrlNow } from '../router';
+import { endFromLocalInput, endToLocalInput, fromLocalInput, PRESETS, toLocalInput } from '../time';
 import { useQuery } from '../useQuery';
 import { TimelineChart } from './TimelineChart';
 import { filterFromSearch, intParam, LOOKUP_FILTERS, TEXT_FILTERS, withParams } from './filters';
 
 let firstRenderMarked = false;
 
+// Live rows kept on screen, and held back while paused: a busy log must not grow the page (or memory) without end.
+// The count of held rows stays exact beyond this; the oldest of them are the ones dropped.
+const LIVE_ROWS_MAX = 500;
+
+/**
+ * The live stream's filter: the table's, except that a preset ("last 24 hours") ends now and keeps ending now while
+ * live, so its end (fixed when the URL changed) is left out. A custom range keeps its end.
+ */
+function liveFilterOf(filter: InteractionFilterInput, search: URLSearchParams): FeedFilter {
+  const { endDate, ...rest } = filter;
+  const preset = PRESETS.some((p) => p.id === search.get('range'));
+  return (preset ? rest : { ...rest, endDate }) as FeedFilter;
+}
+
+/** Rows newest first, each id once (the newer copy kept), at most LIVE_ROWS_MAX. */
+function mergeRows(newer: InteractionRowFragment[], older: InteractionRowFragment[]): InteractionRowFragment[] {
+  const seen = new Set<string>();
+  const rows: InteractionRowFragment[] = [];
+  for (const row of [...newer, ...older]) {
+    if (seen.has(row.id) || rows.length >= LIVE_ROWS_MAX) continue;
+    seen.add(row.id);
+    rows.push(row);
+  }
+  return rows;
+}
+
 export function InteractionsView() {
-  const { search, href } = useLocation();
-  // Presets end "now": fix now per URL, so a re-render does not refetch, and a new filter moves it on.
-  const now = useMemo(() => Date.now(), [href]);
+  const { search } = useLocation();
+  const now = useUrlNow();
   const filter = useMemo(() => filterFromSearch(search, now), [search.toString(), now]);
   const page = intParam(search, 'page', 1);
   const limit = Math.min(intParam(search, 'limit', 50), 100);
-  const { data, error, loading } = useQuery(ConsoleInteractionsDocument, { filter, page, limit });
+  const lookups = useLookups();
+  const [live, setLive] = useState(false);
+  const [paused, setPaused] = useState(false);
+  // New rows from the stream, newest first: shown above the table's, or held back while paused.
+  const [arrived, setArrived] = useState<InteractionRowFragment[]>([]);
+  const [held, setHeld] = useState<{ rows: InteractionRowFragment[]; count: number }>({ rows: [], count: 0 });
+  const liveFilter = useMemo(() => liveFilterOf(filter, search), [filter]);
+  const feed = useLiveFeed(liveFilter, live, (items) => {
+    const rows = items.map((item) => rowOfItem(item, lookups.find)).reverse();
+    if (paused) setHeld((h) => ({ rows: mergeRows(rows, h.rows), count: h.count + rows.length }));
+    else setArrived((a) => mergeRows(rows, a));
+  });
+  // A new filter (or live turned off) starts over: the table reloads, and the old stream's rows may not match.
+  useEffect(() => {
+    setArrived([]);
+    setHeld({ rows: [], count: 0 });
+  }, [JSON.stringify(liveFilter), live]);
+  // While live, the table loads only once the stream has its starting position: everything recorded before it is in
+  // the table, everything after it comes from the stream, and nothing falls between the two.
+  const { data, error, loading } = useQuery(
+    ConsoleInteractionsDocument,
+    { filter, page, limit },
+    live && !feed.started,
+  );
   const [openId, setOpenId] = useState<string | null>(null);
   const go = (changes: Record<string, string | number | undefined>) => navigate(withParams('/', search, changes));
+  const resume = () => {
+    setArrived((a) => mergeRows(held.rows, a));
+    setHeld({ rows: [], count: 0 });
+    setPaused(false);
+  };
+  const toggleLive = (on: boolean) => {
+    setLive(on);
+    setPaused(false);
+    // New rows appear at the top of the first page.
+    if (on && page > 1) go({ page: undefined });
+  };
+  // Live rows go on the first page only, above the table's rows, each interaction once.
+  const tableRows = data?.interactions.items ?? [];
+  const tableIds = new Set(tableRows.map((row) => row.id));
+  const liveRows = live && page === 1 ? arrived.filter((row) => !tableIds.has(row.id)) : [];
+  const liveIds = new Set(liveRows.map((row) => row.id));
+  const rows = [...liveRows, ...tableRows];
 
   useEffect(() => {
     // First meaningful render: the first time rows (or the empty state) are on screen.
@@ -37,6 +112,16 @@ export function InteractionsView() {
     <section aria-labelledby="interactions-title">
       <div className="view-head">
         <h1 id="interactions-title">Interactions</h1>
+        <LiveControls
+          live={live}
+          paused={paused}
+          status={paused ? 'paused' : feed.status}
+          waiting={held.count}
+          onLive={toggleLive}
+          onPause={() => setPaused(true)}
+          onResume={resume}
+        />
+        <ExportButton filter={filter} />
         {loading ? (
           <span className="muted" role="status">
             Loading…
@@ -46,6 +131,7 @@ export function InteractionsView() {
       <Filters key={search.toString()} search={search} go={go} />
       <TimelineChart filter={filter} defer={!data && !error} />
       <ErrorMessage error={error} title="Could not load interactions." />
+      <ErrorMessage error={live ? feed.error : null} title="Live updates stopped." />
       {data ? (
         <>
           <div className="table-wrap" role="region" aria-label="Interactions table" tabIndex={0}>
@@ -65,22 +151,14 @@ export function InteractionsView() {
                 </tr>
               </thead>
               <tbody>
-                {data.interactions.items.map((item) => (
+                {rows.map((item) => (
                   <Fragment key={item.id}>
-                    <tr data-interaction-id={item.id}>
+                    <tr data-interaction-id={item.id} className={liveIds.has(item.id) ? 'arrived' : undefined}>
                       <td className="num" data-label="#">
                         {item.interactionNumber}
                       </td>
                       <td data-label="Recorded">
-                        <Time iso={item.createdDate} />
-                        {item.interactionTimestamp && item.interactionTimestamp !== item.createdDate ? (
-                          <span
-                            className="muted small occurred"
-                            title="interactionTimestamp: when it happened, as the caller said"
-                          >
-                            happened {formatAbsolute(item.interactionTimestamp)}
-                          </span>
-                        ) : null}
+                        <RecordedTime recorded={item.createdDate} occurred={item.interactionTimestamp} />
                       </td>
                       <td data-label="Resource">
                         <div className="stack">
@@ -101,9 +179,7 @@ export function InteractionsView() {
                       </td>
                       <td data-label="User">{item.userId ?? <span className="muted">—</span>}</td>
                       <td data-label="Unit of work">
-                        <Link to={`/trace/${item.uowId}`} className="mono uow" title={`Trace ${item.uowId}`}>
-                          {item.uowId.slice(0, 8)}…
-                        </Link>
+                        <UowId uowId={item.uowId} />
                       </td>
                       <td>
                         <button
@@ -129,14 +205,14 @@ export function InteractionsView() {
                 ))}
               </tbody>
             </table>
-            {data.interactions.items.length === 0 ? (
+            {rows.length === 0 ? (
               <p className="empty" role="status">
                 No interactions match these filters.
               </p>
             ) : null}
           </div>
           <Pagination
-            info={data.interactions.pagination}
+            info={{ ...data.interactions.pagination, total: data.interactions.pagination.total + liveRows.length }}
             label="interactions"
             onPage={(p) => go({ page: p > 1 ? p : undefined })}
             onLimit={(l) => go({ limit: l === 50 ? undefined : l, page: undefined })}
@@ -144,6 +220,48 @@ export function InteractionsView() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** The "Live" switch and, while on, the stream's status with Pause, or the count of held rows with Resume. */
+function LiveControls({
+  live,
+  paused,
+  status,
+  waiting,
+  onLive,
+  onPause,
+  onResume,
+}: {
+  live: boolean;
+  paused: boolean;
+  status: LiveStatus | 'paused';
+  waiting: number;
+  onLive: (on: boolean) => void;
+  onPause: () => void;
+  onResume: () => void;
+}) {
+  return (
+    <div className="live" role="group" aria-label="Live updates">
+      <label className="live-switch">
+        <input type="checkbox" role="switch" checked={live} onChange={(e) => onLive(e.target.checked)} />
+        Live
+      </label>
+      {live ? (
+        <>
+          <LiveStatusBadge status={status} />
+          {paused ? (
+            <button type="button" className="small-button primary" onClick={onResume} data-testid="live-resume">
+              {waiting > 0 ? `${waiting.toLocaleString('en')} new — Resume` : 'Resume'}
+            </button>
+          ) : (
+            <button type="button" className="small-button" onClick={onPause}>
+              Pause
+            </button>
+          )}
+        </>
+      ) : null}
+    </div>
   );
 }
 
@@ -194,7 +312,7 @@ function Filters({
   );
   const [custom, setCustom] = useState({
     start: toLocalInput(search.get('startDate') ?? undefined),
-    end: toLocalInput(search.get('endDate') ?? undefined),
+    end: endToLocalInput(search.get('endDate') ?? undefined),
   });
   const [more, setMore] = useState(() => TEXT_FILTERS.slice(2).some((f) => search.get(f.name)));
 
@@ -203,7 +321,7 @@ function Filters({
     const changes: Record<string, string | undefined> = { ...text, page: undefined };
     if (range === 'custom') {
       changes.startDate = fromLocalInput(custom.start);
-      changes.endDate = fromLocalInput(custom.end);
+      changes.endDate = endFromLocalInput(custom.end);
     }
     go(changes);
   };

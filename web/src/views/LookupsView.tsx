@@ -87,7 +87,7 @@ export function LookupsView({ session }: { session: Session }) {
         />
       ) : null}
       <div className="table-wrap" role="region" aria-label={current.label} tabIndex={0}>
-        <table className="table" data-testid="lookups-table">
+        <table className="table cards" data-testid="lookups-table">
           <thead>
             <tr>
               <th scope="col">Badge</th>
@@ -105,16 +105,18 @@ export function LookupsView({ session }: { session: Session }) {
             {rows.map((row) => {
               const ratio = contrastRatio(row.fontColorHex, row.bgColorHex);
               return (
-                <tr key={row.id}>
-                  <td>
+                <tr key={row.id} data-card="">
+                  <td data-label="Badge">
                     <Badge kind={current.kind} lookup={row} />
                   </td>
-                  <td>
+                  <td data-label="Name">
                     {row.name}
                     {row.isSystem ? <span className="muted small"> · system</span> : null}
                   </td>
-                  <td className="small">{row.description ?? <span className="muted">—</span>}</td>
-                  <td className="small">
+                  <td className="small" data-label="Description">
+                    {row.description ?? <span className="muted">—</span>}
+                  </td>
+                  <td className="small" data-label="Contrast">
                     {ratio === null
                       ? '—'
                       : `${ratio.toFixed(1)}:1${ratio < MIN_CONTRAST ? ' — too low, shown with readable text' : ''}`}
@@ -153,8 +155,9 @@ function LookupForm({
     name: row?.name ?? '',
     description: row?.description ?? '',
     icon: row?.icon ?? '',
-    fontColorHex: row?.fontColorHex ?? '#ffffff',
-    bgColorHex: row?.bgColorHex ?? '#1d4ed8',
+    // Unset colours stay unset (the badge falls back to readable defaults) unless the user sets them.
+    fontColorHex: row?.fontColorHex ?? '',
+    bgColorHex: row?.bgColorHex ?? '',
   });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

@@ -2,33 +2,34 @@ import { useMemo } from 'react';
 import { describeError } from '../api';
 import { ConsoleTimelineDocument, type InteractionFilterInput } from '../generated/graphql';
 import { navigate, useLocation } from '../router';
-import { formatAbsolute, formatShort, granularityMs } from '../time';
+import { formatAbsolute, formatShort, granularityMs, type Granularity } from '../time';
 import { useQuery } from '../useQuery';
 import { withParams } from './filters';
 
-const LABEL: Record<string, string> = { '15min': '15 minutes', hour: 'hour', '6hour': '6 hours', day: 'day' };
+// Keyed by the console's one list of bucket sizes (web/src/time.ts): a size added there without a label does not compile.
+const LABEL: Record<Granularity, string> = { '15min': '15 minutes', hour: 'hour', '6hour': '6 hours', day: 'day' };
+
+/** Days the "All" range asks for: the API's maximum; empty days before the first interaction are not drawn. */
+const ALL_DAYS = 3650;
+/** Buckets drawn at least for "All", so a young installation still shows a month. */
+const ALL_MIN_BUCKETS = 30;
 
 /**
- * Counts over time for the current range and lookup filters, in the bucket size the API picks. A bar is a
- * button: it narrows the range to that bucket. (The timeline API filters by resource type, action and origin;
- * the other list filters do not apply to the chart.) `defer` holds the request back: on the first load the
- * table's query goes first (the embedded database answers one query at a time).
+ * Counts over time for the current range and every list filter, in the bucket size the API picks, so the chart
+ * answers the same question as the table (ADR 087). A bar is a button: it narrows the range to that bucket.
+ * "All" covers all data: up to ten years, drawn from the first day with an interaction. `defer` holds the request
+ * back: on the first load the table's query goes first (the embedded database answers one query at a time).
  */
 export function TimelineChart({ filter, defer = false }: { filter: InteractionFilterInput; defer?: boolean }) {
   const { search } = useLocation();
-  const variables = useMemo(
-    () => ({
-      ...(filter.startDate
-        ? { startDate: filter.startDate, endDate: filter.endDate ?? new Date().toISOString() }
-        : { days: 90 }),
-      filter: {
-        resourceType: filter.resourceType ?? null,
-        action: filter.action ?? null,
-        origin: filter.origin ?? null,
-      },
-    }),
-    [filter],
-  );
+  const variables = useMemo(() => {
+    const { startDate, endDate, ...listFilter } = filter;
+    return {
+      ...(startDate ? { startDate, endDate: endDate ?? new Date().toISOString() } : { days: ALL_DAYS }),
+      filter: listFilter,
+    };
+  }, [filter]);
+  const all = !filter.startDate;
   const { data, error } = useQuery(ConsoleTimelineDocument, variables, defer);
   if (error) {
     return (
@@ -38,7 +39,15 @@ export function TimelineChart({ filter, defer = false }: { filter: InteractionFi
     );
   }
   if (!data) return <div className="chart chart-loading" aria-hidden="true" />;
-  const { data: buckets, granularity } = data.timeline;
+  const { granularity } = data.timeline;
+  let buckets = data.timeline.data;
+  if (all) {
+    const first = buckets.findIndex((b) => b.count > 0);
+    buckets = buckets.slice(
+      Math.max(0, Math.min(first < 0 ? buckets.length : first, buckets.length - ALL_MIN_BUCKETS)),
+    );
+  }
+  const from = all && buckets.length ? buckets[0].bucket : data.timeline.startDate;
   const max = Math.max(1, ...buckets.map((b) => b.count));
   const total = buckets.reduce((sum, b) => sum + b.count, 0);
   const step = granularityMs(granularity);
@@ -48,6 +57,7 @@ export function TimelineChart({ filter, defer = false }: { filter: InteractionFi
       withParams('/', search, {
         range: 'custom',
         startDate: new Date(start).toISOString(),
+        // Inclusive end 1 ms before the next bucket: the form shows it as the next bucket's start (ADR 087).
         endDate: new Date(start + step - 1).toISOString(),
         page: undefined,
       }),
@@ -56,8 +66,8 @@ export function TimelineChart({ filter, defer = false }: { filter: InteractionFi
   return (
     <figure className="chart card" aria-labelledby="chart-caption">
       <figcaption id="chart-caption" className="small">
-        <strong>{total.toLocaleString('en')}</strong> interactions from {formatAbsolute(data.timeline.startDate)} to{' '}
-        {formatAbsolute(data.timeline.endDate)}, per {LABEL[granularity] ?? granularity}
+        <strong>{total.toLocaleString('en')}</strong> interactions from {formatAbsolute(from)} to{' '}
+        {formatAbsolute(data.timeline.endDate)}, per {LABEL[granularity as Granularity] ?? granularity}
         <span className="muted"> · click a bar to zoom in</span>
       </figcaption>
       <div className="chart-body">
@@ -65,7 +75,12 @@ export function TimelineChart({ filter, defer = false }: { filter: InteractionFi
           <span>{max}</span>
           <span>0</span>
         </div>
-        <div className="bars" data-testid="timeline-bars" data-granularity={granularity}>
+        <div
+          className="bars"
+          data-testid="timeline-bars"
+          data-granularity={granularity}
+          data-dense={buckets.length > 60 ? '' : undefined}
+        >
           {buckets.map((b) => (
             <button
               key={b.bucket}

@@ -35,23 +35,43 @@ export type CreateInteractionInput = {
 
 /** Filters of the interaction list, combined with AND. */
 export type InteractionFilterInput = {
-  /** Action mnemonic. */
+  /** Action mnemonic; an unknown one matches nothing. */
   action?: string | null | undefined;
-  /** Created on or before; a date-only value includes that whole UTC day. */
+  /** Created on or before: ISO date-time, or ISO date meaning that whole UTC day. */
   endDate?: string | null | undefined;
   /** Exact external reference. */
   externalReference?: string | null | undefined;
-  /** Interaction id (UUID). */
+  /** Exact interaction id (UUID). */
   interactionId?: string | null | undefined;
-  /** Origin mnemonic. */
+  /** Origin mnemonic; an unknown one matches nothing. */
   origin?: string | null | undefined;
   /** Exact resource id. */
   resourceId?: string | null | undefined;
-  /** Resource type mnemonic. */
+  /** Resource type mnemonic; an unknown one matches nothing. */
   resourceType?: string | null | undefined;
   /** Created on or after: ISO date or date-time. */
   startDate?: string | null | undefined;
-  /** Unit of work id (UUID). */
+  /** Unit of work (UUID). */
+  uowId?: string | null | undefined;
+  /** Exact user id. */
+  userId?: string | null | undefined;
+};
+
+/** Filters of the timeline: the filters of the interaction list, combined with AND; the range is the timeline's own. */
+export type TimelineFilterInput = {
+  /** Action mnemonic; an unknown one matches nothing. */
+  action?: string | null | undefined;
+  /** Exact external reference. */
+  externalReference?: string | null | undefined;
+  /** Exact interaction id (UUID). */
+  interactionId?: string | null | undefined;
+  /** Origin mnemonic; an unknown one matches nothing. */
+  origin?: string | null | undefined;
+  /** Exact resource id. */
+  resourceId?: string | null | undefined;
+  /** Resource type mnemonic; an unknown one matches nothing. */
+  resourceType?: string | null | undefined;
+  /** Unit of work (UUID). */
   uowId?: string | null | undefined;
   /** Exact user id. */
   userId?: string | null | undefined;
@@ -94,6 +114,17 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { keyId: string, name: string, scopes: Array<string> } };
+
+export type TimelineQueryVariables = Exact<{
+  days?: number | null | undefined;
+  startDate?: string | null | undefined;
+  endDate?: string | null | undefined;
+  granularity?: string | null | undefined;
+  filter?: TimelineFilterInput | null | undefined;
+}>;
+
+
+export type TimelineQuery = { timeline: { granularity: string, startDate: string, endDate: string, refreshedAt: string | null, data: Array<{ bucket: string, count: number }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -266,3 +297,23 @@ export const MeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const TimelineDocument = new TypedDocumentString(`
+    query Timeline($days: Int, $startDate: String, $endDate: String, $granularity: String, $filter: TimelineFilterInput) {
+  timeline(
+    days: $days
+    startDate: $startDate
+    endDate: $endDate
+    granularity: $granularity
+    filter: $filter
+  ) {
+    granularity
+    startDate
+    endDate
+    refreshedAt
+    data {
+      bucket
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TimelineQuery, TimelineQueryVariables>;

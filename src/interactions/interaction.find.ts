@@ -1,0 +1,154 @@
+import type { Database } from '../db/database';
+import { AppError } from '../errors/app-error';
+import { LIST_PAGING, paginationOf, parseCursorPaging, type Page, type Pagination } from '../input/pagination';
+import { parseUuid } from '../input/uuid';
+import { countParsedInteractions } from './interaction.count';
+import { cursorAfter, decodeCursor, type InteractionCursor } from './interaction.cursor';
+import {
+  filterConditions,
+  parseInteractionFilter,
+  type InteractionFilter,
+  type ParsedInteractionFilter,
+} from './interaction.filter';
+import { INTERACTION_COLUMNS, LIST_ORDER, type InteractionRecord } from './interaction.model';
+
+export interface FindInteractionsOptions {
+  filter?: InteractionFilter;
+  /** 1-based page, default 1. */
+  page?: number | null;
+  /** Page size, default 50, values above 100 are taken as 100. */
+  limit?: number | null;
+  /** Continue a walk after this cursor (a `nextCursor`) instead of giving `page`; the filter must be sent again. */
+  cursor?: string | null;
+}
+
+/** A page of the interaction list: its pagination also carries the cursor that continues after it. */
+export interface InteractionListPage extends Page<InteractionRecord> {
+  pagination: Pagination & { nextCursor: string | null };
+}
+
+/**
+ * A filtered page of interactions, newest first (created date, then interaction number). With `cursor` the page is
+ * the `limit` rows after the cursor's position (keyset: rows inserted meanwhile neither repeat nor shift it), its
+ * `page` the cursor's page + 1, `hasNext` known from one extra row and `hasPrev` true; `total` is the exact count of
+ * all matches either way. `pagination.nextCursor` continues after the page's last row, or is null on the last page.
+ */
+export async function findInteractions(
+  db: Database,
+  { filter = {}, page: pageInput, limit: limitInput, cursor }: FindInteractionsOptions,
+): Promise<InteractionListPage> {
+  const { page, limit, offset, after } = parseCursorPaging(
+    { page: pageInput, limit: limitInput, cursor },
+    LIST_PAGING,
+    decodeCursor,
+  );
+  const parsed = parseInteractionFilter(filter);
+  let slice: { items: InteractionRecord[]; hasMore: boolean };
+  let total: number;
+  if (!after && offset === 0) {
+    // A first page that holds every match (a resource's or a user's few interactions) is its own exact total: the
+    // count is run only when more rows follow.
+    slice = await selectInteractionPage(db, parsed, { after, limit, offset });
+    total = slice.hasMore ? await countParsedInteractions(db, parsed) : slice.items.length;
+  } else {
+    [slice, total] = await Promise.all([
+      selectInteractionPage(db, parsed, { after, limit, offset }),
+      countParsedInteractions(db, parsed),
+    ]);
+  }
+  const { items, hasMore } = slice;
+  // On a cursor page the offset is unknown (rows may have arrived since the walk began), so `hasNext` comes from
+  // the extra row rather than the count; `page` counts the pages of the walk.
+  const pagination = after
+    ? { ...paginationOf(page, limit, total), hasNext: hasMore, hasPrev: true }
+    : paginationOf(page, limit, total);
+  const nextCursor = hasMore ? cursorAfter(items[items.length - 1], page) : null;
+  return { items, pagination: { ...pagination, nextCursor } };
+}
+
+export interface FindInteractionsAfterOptions {
+  filter?: InteractionFilter;
+  /** Rows to return, default 50, values above 100 are taken as 100. */
+  first?: number | null;
+  /** A cursor (from an edge, `endCursor` or REST's `nextCursor`): return the rows after it. */
+  after?: string | null;
+}
+
+/** A slice of the list after a cursor, for the GraphQL connection (no count: the connection asks for it apart). */
+export interface InteractionSlice {
+  items: InteractionRecord[];
+  /** Page of the walk this slice is (the cursor's page + 1, or 1 without a cursor); edge cursors carry it. */
+  page: number;
+  hasNext: boolean;
+  hasPrev: boolean;
+}
+
+/** The first `first` interactions after `after` (or from the newest), in list order, with no count query. */
+export async function findInteractionsAfter(
+  db: Database,
+  { filter = {}, first, after: afterInput }: FindInteractionsAfterOptions,
+): Promise<InteractionSlice> {
+  const size = first ?? LIST_PAGING.defaultLimit;
+  if (!Number.isInteger(size) || size < 1) {
+    throw new AppError('VALIDATION_ERROR', 'first must be an integer ≥ 1', { field: 'first' });
+  }
+  const after = afterInput == null ? null : decodeCursor(afterInput, 'after');
+  const limit = Math.min(size, LIST_PAGING.maxLimit);
+  const { items, hasMore } = await selectInteractionPage(db, parseInteractionFilter(filter), {
+    after,
+    limit,
+    offset: 0,
+  });
+  return { items, page: after ? after.page + 1 : 1, hasNext: hasMore, hasPrev: after !== null };
+}
+
+/**
+ * `limit` rows of the filter after `after` (keyset) or after skipping `offset` rows, newest first, and whether more
+ * follow (one extra row is fetched to know). The keyset predicate is a row comparison on the order's two columns,
+ * which every list index ends with, so it is an index bound rather than a filter.
+ */
+export async function selectInteractionPage(
+  db: Database,
+  filter: ParsedInteractionFilter,
+  { after, limit, offset }: { after: InteractionCursor | null; limit: number; offset: number },
+): Promise<{ items: InteractionRecord[]; hasMore: boolean }> {
+  const params: unknown[] = [];
+  const conditions = filterConditions(filter, params);
+  if (after) {
+    conditions.push(
+      `(created_date, interaction_number) < ($${params.push(after.createdDate)}::timestamptz, $${params.push(after.interactionNumber)}::bigint)`,
+    );
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
+  // entries), and only the page's own rows are read from the table; reading every skipped row made deep pages
+  // cost as much as the rows they skip. The keys carry created_date, the partition key, so each row is read from its
+  // own partition only (run-time pruning; ADR 030).
+  const rows = await db.sql.query<InteractionRecord>(
+    `SELECT ${INTERACTION_COLUMNS} FROM interactions
+     WHERE (created_date, interaction_number) IN (
+       SELECT created_date, interaction_number FROM interactions ${where}
+       ORDER BY ${LIST_ORDER}
+       LIMIT $${params.push(limit + 1)} OFFSET $${params.push(offset)})
+     ORDER BY ${LIST_ORDER}`,
+    params,
+    // One text per combination of filters (values, LIMIT and OFFSET are parameters): prepared once per connection.
+    { prepare: true },
+  );
+  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+export interface GetInteractionOptions {
+  id: string;
+}
+
+/** One interaction by id; NOT_FOUND when absent. */
+export async function getInteraction(db: Database, { id }: GetInteractionOptions): Promise<InteractionRecord> {
+  const [row] = await db.sql.query<InteractionRecord>(
+    `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`,
+    [parseUuid(id, 'id')],
+    { prepare: true },
+  );
+  if (!row) throw new AppError('NOT_FOUND', `No interaction with id ${id}`);
+  return row;
+}

@@ -1,0 +1,158 @@
+/**
+ * Every setting is checked by loadConfig with a message naming the variable, its value and what is allowed; the
+ * real service prints that one line on stderr and exits 1.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+import { startService } from '../helpers/service';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+it('defaults need no variable', () => {
+  expect(loadConfig({})).toMatchObject({ port: 4000, logLevel: 'info', partitionInterval: 'month', databaseUrl: null });
+});
+
+describe('enum', () => {
+  it('LOG_LEVEL=loud names the variable, the value and the levels', () => {
+    expect(errorOf({ LOG_LEVEL: 'loud' }).message).toBe(
+      'LOG_LEVEL=loud is not valid: use one of fatal, error, warn, info, debug, trace, silent',
+    );
+  });
+  it('NODE_ENV=prod names the variable and the accepted values', () => {
+    expect(errorOf({ NODE_ENV: 'prod' }).message).toBe(
+      'NODE_ENV=prod is not valid: use one of development, production, test',
+    );
+  });
+  it('NODE_ENV=production turns introspection off, test and development leave it on', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, graphqlIntrospection: false });
+    expect(loadConfig({ NODE_ENV: 'test' })).toMatchObject({ production: false, graphqlIntrospection: true });
+    expect(loadConfig({})).toMatchObject({ production: false, graphqlIntrospection: true });
+  });
+  it('accepts a level in any case', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+  });
+  it('PARTITION_INTERVAL=year', () => {
+    expect(errorOf({ PARTITION_INTERVAL: 'year' }).message).toBe(
+      'PARTITION_INTERVAL=year is not valid: use one of day, week, month',
+    );
+  });
+});
+
+describe('integer with bounds', () => {
+  it.each([
+    ['PORT', '70000', 'use an integer from 0 to 65535'],
+    ['PORT', 'abc', 'use an integer from 0 to 65535'],
+    ['PORT', '40.5', 'use an integer from 0 to 65535'],
+    ['DATABASE_POOL_SIZE', '0', 'use an integer from 1 to 1000'],
+    ['RETENTION_DAYS', '0', 'use an integer from 1 to 365000'],
+    ['COALESCE_MAX_BATCH', '1e3', 'use an integer from 1 to 1000'],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', '50', 'use an integer from 100 to 3600000'],
+    ['DATABASE_CONNECT_TIMEOUT_MS', 'soon', 'use an integer from 100 to 600000'],
+    ['DATABASE_MAINTENANCE_STATEMENT_TIMEOUT_MS', '0', 'use an integer from 1000 to 86400000'],
+  ])('%s=%s', (name, value, allowed) => {
+    expect(errorOf({ [name]: value }).message).toBe(`${name}=${value} is not valid: ${allowed}`);
+  });
+  it('accepts the bounds', () => {
+    expect(loadConfig({ PORT: '0', RETENTION_DAYS: '365000' })).toMatchObject({ port: 0, retentionDays: 365000 });
+  });
+});
+
+describe('database time limits', () => {
+  it('default to 5 s for requests, 30 min for maintenance, 3 s to connect', () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseStatementTimeoutMs: 5000,
+      databaseMaintenanceStatementTimeoutMs: 1_800_000,
+      databaseConnectTimeoutMs: 3000,
+    });
+  });
+  it('maintenance may not be held to less than requests', () => {
+    expect(
+      errorOf({ DATABASE_STATEMENT_TIMEOUT_MS: '60000', DATABASE_MAINTENANCE_STATEMENT_TIMEOUT_MS: '30000' }).message,
+    ).toBe(
+      'DATABASE_MAINTENANCE_STATEMENT_TIMEOUT_MS=30000 is not valid: it must not be less than DATABASE_STATEMENT_TIMEOUT_MS (60000)',
+    );
+  });
+  it('a request limit above the default maintenance one raises maintenance to match', () => {
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '3600000' }).databaseMaintenanceStatementTimeoutMs).toBe(
+      3_600_000,
+    );
+  });
+});
+
+describe('boolean', () => {
+  it('GRAPHQL_INTROSPECTION=maybe', () => {
+    expect(errorOf({ GRAPHQL_INTROSPECTION: 'maybe' }).message).toBe(
+      'GRAPHQL_INTROSPECTION=maybe is not valid: use true or false (or 1/0, yes/no, on/off)',
+    );
+  });
+  it('accepts on and 0', () => {
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'on', DATABASE_PREPARED_STATEMENTS: '0' })).toMatchObject({
+      graphqlIntrospection: true,
+      databasePreparedStatements: false,
+    });
+  });
+});
+
+describe('URL', () => {
+  it('DATABASE_URL with another scheme, its password hidden', () => {
+    expect(errorOf({ DATABASE_URL: 'mysql://root:secret@db/x' }).message).toBe(
+      'DATABASE_URL=mysql://root:***@db/x is not valid: use a postgresql:// or postgres:// URL',
+    );
+  });
+  it('REDIS_URL that is not a URL', () => {
+    expect(errorOf({ REDIS_URL: 'localhost:6379' }).message).toBe(
+      'REDIS_URL=localhost:6379 is not valid: use a redis:// or rediss:// URL',
+    );
+  });
+  it('CORS_ORIGINS entry that is not an origin', () => {
+    expect(errorOf({ CORS_ORIGINS: 'https://ok.example, app.example' }).message).toBe(
+      'CORS_ORIGINS=app.example is not valid: use * or comma-separated origins like https://app.example.com',
+    );
+  });
+  it('accepts PostgreSQL and Redis URLs and origins', () => {
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+        REDIS_URL: 'rediss://cache:6380',
+        CORS_ORIGINS: 'https://a.example,http://localhost:5173,*',
+      }),
+    ).toMatchObject({
+      redisUrl: 'rediss://cache:6380',
+      corsOrigins: ['https://a.example', 'http://localhost:5173', '*'],
+    });
+  });
+});
+
+describe('path', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'interactions-config-'));
+    writeFileSync(path.join(dir, 'file'), '');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(['DATA_DIR', 'ARCHIVE_DIR'])('%s naming a file', (name) => {
+    const file = path.join(dir, 'file');
+    expect(errorOf({ [name]: file }).message).toBe(`${name}=${file} is not valid: use a directory (${file} is a file)`);
+  });
+  it('resolves a directory that does not exist yet', () => {
+    expect(loadConfig({ DATA_DIR: path.join(dir, 'new') }).dataDir).toBe(path.join(dir, 'new'));
+  });
+});
+
+it('the real service exits 1 with the one line on stderr', async () => {
+  const failure = startService({ LOG_LEVEL: 'loud' }, 60_000);
+  await expect(failure).rejects.toThrow(
+    /^service did not start \(exit 1\):\n\nLOG_LEVEL=loud is not valid: use one of fatal, error, warn, info, debug, trace, silent\n$/,
+  );
+});
