@@ -29,6 +29,7 @@ import { bodyDepthLimit, bodyReadError, createBodyBudget, readJsonBody } from '.
 import { buildOpenApiDocument } from './rest/openapi';
 import { REST_ROUTES } from './rest/routes';
 import { LiveFeed } from './feed/live-feed';
+import type { VerifyingKey } from './integrity/signing-key';
 import { attachSubscriptionServer } from './feed/feed.ws';
 import type { Server } from 'node:http';
 import type { Principal } from './auth/scopes';
@@ -54,6 +55,8 @@ export interface BuildAppOptions {
    * subscription. main.ts passes its own to end every stream on shutdown (tests that subscribe close theirs too).
    */
   liveFeed?: LiveFeed;
+  /** The key checkpoints are signed with (main.ts loads INTEGRITY_KEY_FILE); verification trusts it. Default none. */
+  integrityKey?: VerifyingKey | null;
 }
 
 /** Attaches GraphQL subscriptions (graphql-ws at /graphql) of an app made by buildApp to its HTTP server. */
@@ -94,6 +97,7 @@ export async function buildApp({
   interactionWriter: givenWriter,
   rateLimiter: givenLimiter,
   liveFeed,
+  integrityKey = null,
 }: BuildAppOptions): Promise<express.Express> {
   const log = logger ?? createLogger({ level: config.logLevel });
   const meter = metrics ?? createMetrics(db);
@@ -124,6 +128,7 @@ export async function buildApp({
       metrics: meter,
       interactionWriter,
       feed,
+      integrityKey,
       async chargeRateLimit(scope, units) {
         if (principal) await rateLimiter.take(`${principal.keyId}:${scope}`, units);
       },

@@ -106,6 +106,12 @@ export interface Config {
   feedBufferEvents: number;
   /** Seconds between heartbeat comments on an idle Server-Sent Events stream; `FEED_HEARTBEAT_SECONDS`, default 15. */
   feedHeartbeatSeconds: number;
+  /** Seconds between checkpoint seals (docs/integrity.md); `CHECKPOINT_SECONDS`, default 60; 0 turns sealing off. */
+  checkpointSeconds: number;
+  /** Most rows one checkpoint covers; as many waiting rows seal early; `CHECKPOINT_ROWS`, default 10,000. */
+  checkpointRows: number;
+  /** The Ed25519 signing key (PEM), made on first start when absent; `INTEGRITY_KEY_FILE`, default DATA_DIR/integrity-key.pem. */
+  integrityKeyFile: string;
 }
 
 /** The pino levels LOG_LEVEL accepts. */
@@ -237,6 +243,17 @@ function databaseTimeoutsFrom(
   };
 }
 
+/** INTEGRITY_KEY_FILE: a file path (resolved), not a directory; default integrity-key.pem in DATA_DIR. */
+function keyFileFrom(env: NodeJS.ProcessEnv, dataDir: string): string {
+  const raw = rawFrom(env, 'INTEGRITY_KEY_FILE');
+  if (raw === null) return path.join(dataDir, 'integrity-key.pem');
+  const resolved = path.resolve(raw);
+  if (raw.includes('\0') || (existsSync(resolved) && statSync(resolved).isDirectory())) {
+    throw new ConfigError('INTEGRITY_KEY_FILE', JSON.stringify(raw), 'use the path of a file (a PEM private key)');
+  }
+  return resolved;
+}
+
 /** A URL's password never goes into a message. */
 function redact(raw: string): string {
   return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
@@ -278,10 +295,11 @@ function originsFrom(env: NodeJS.ProcessEnv, name: string): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Checked like every other setting: `NODE_ENV=prod` would otherwise leave introspection on without a word.
   const nodeEnv = enumFrom(env, 'NODE_ENV', NODE_ENVS, 'development');
+  const dataDir = directoryFrom(env, 'DATA_DIR', './data') as string;
   return {
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     databaseUrl: urlFrom(env, 'DATABASE_URL', ['postgresql', 'postgres']),
-    dataDir: directoryFrom(env, 'DATA_DIR', './data') as string,
+    dataDir,
     adminApiKey: env.ADMIN_API_KEY?.trim() || null,
     databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databasePreparedStatements: boolFrom(env, 'DATABASE_PREPARED_STATEMENTS', true),
@@ -313,5 +331,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSubscriptionsPerKey: intFrom(env, 'MAX_SUBSCRIPTIONS_PER_KEY', 100, 1, 1_000_000),
     feedBufferEvents: intFrom(env, 'FEED_BUFFER_EVENTS', 1000, 10, 1_000_000),
     feedHeartbeatSeconds: intFrom(env, 'FEED_HEARTBEAT_SECONDS', 15, 1, 3600),
+    checkpointSeconds: intFrom(env, 'CHECKPOINT_SECONDS', 60, 0, 86_400),
+    checkpointRows: intFrom(env, 'CHECKPOINT_ROWS', 10_000, 100, 1_000_000),
+    integrityKeyFile: keyFileFrom(env, dataDir),
   };
 }

@@ -15,6 +15,8 @@ import { createInteractionCoalescer } from './interactions/interaction.coalescer
 import { listenForChanges } from './db/change-events';
 import { startMaintenance } from './retention/maintenance';
 import { localRequestLimiter, sharedRequestLimiter } from './auth/rate-limiter';
+import { loadOrCreateSigningKey } from './integrity/signing-key';
+import { startSealer } from './integrity/sealer';
 
 const HOUR_MS = 3_600_000;
 
@@ -69,7 +71,25 @@ async function main() {
     bufferEvents: config.feedBufferEvents,
     log,
   });
-  const app = await buildApp({ db, config, logger: log, metrics, interactionWriter, rateLimiter, liveFeed });
+  // Tamper evidence (docs/integrity.md): the signing key, made on first start like the admin key, and the sealer.
+  const integrityKey = config.checkpointSeconds > 0 ? await loadOrCreateSigningKey(config.integrityKeyFile) : null;
+  if (integrityKey?.created) {
+    process.stdout.write(
+      `\n  First start: created the integrity signing key ${integrityKey.keyId} in ${config.integrityKeyFile}.\n` +
+        `  Keep a copy of its public key (${config.integrityKeyFile}.pub) away from this host: verifiers need it.\n\n` +
+        `${integrityKey.publicKeyPem}\n`,
+    );
+  }
+  const app = await buildApp({
+    db,
+    config,
+    logger: log,
+    metrics,
+    interactionWriter,
+    rateLimiter,
+    liveFeed,
+    integrityKey,
+  });
   const server: Server = createHttpServer(app, config);
   const closeSubscriptions = attachSubscriptions(app, server);
   server.listen(config.port, () => {
@@ -95,6 +115,13 @@ async function main() {
           },
         })
       : null;
+  const sealer = integrityKey
+    ? startSealer(db, integrityKey, {
+        intervalSeconds: config.checkpointSeconds,
+        maxRows: config.checkpointRows,
+        log,
+      })
+    : null;
   // Partitions ahead of time and retention: at start, then hourly (advisory locks make instances take turns).
   const maintenance = startMaintenance(db, { config, log, metrics });
   server.on('error', (error) => {
@@ -125,6 +152,7 @@ async function main() {
       try {
         await refresher?.stop();
         await maintenance.stop();
+        await sealer?.stop();
         await interactionWriter.close();
         await stopListening();
         await rateLimiter.close();

@@ -1,4 +1,4 @@
-import type { Database } from '../db/database';
+import type { Database, SqlExecutor } from '../db/database';
 import { filterConditions, type ParsedInteractionFilter } from '../interactions/interaction.filter';
 import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
 import { formatFeedCursor, type FeedPosition } from './feed.position';
@@ -34,7 +34,16 @@ export async function readFeedHead(db: Database): Promise<FeedPosition> {
 
 /** Up to `limit` final rows after `after`, in feed order: what the reader of an instance fans out. */
 export async function readFinalEvents(db: Database, after: FeedPosition, limit: number): Promise<FeedEvent[]> {
-  const rows = await db.sql.query<FeedRow>(
+  return readFinalEventsWith(db.sql, after, limit);
+}
+
+/** readFinalEvents on a given executor (a transaction: checkpoint sealing reads the range it seals this way). */
+export async function readFinalEventsWith(
+  sql: SqlExecutor,
+  after: FeedPosition,
+  limit: number,
+): Promise<FeedEvent[]> {
+  const rows = await sql.query<FeedRow>(
     `SELECT ${FEED_COLUMNS} FROM interactions
      WHERE feed_xid < ${HORIZON} AND (${FEED_ORDER}) > ($1::xid8, $2::bigint)
      ORDER BY ${FEED_ORDER} LIMIT ${limit}`,

@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics';
 import type { InteractionWriter } from '../interactions/interaction.insert';
 import type { FeedSubscriber } from '../feed/feed.subscriber';
 import type { LiveFeed } from '../feed/live-feed';
+import type { VerifyingKey } from '../integrity/signing-key';
 import type { Loaders } from './loaders';
 
 /** What every resolver receives: the database, the caller and this request's loaders. */
@@ -23,6 +24,8 @@ export interface GraphQLContext {
   interactionWriter: InteractionWriter;
   /** The instance's live feed (subscriptions: SSE and GraphQL). */
   feed: LiveFeed;
+  /** The key checkpoints are signed with (its public half; null when sealing is off): what verification trusts. */
+  integrityKey: VerifyingKey | null;
   /** Set by a transport that must act when a subscription ends (the WebSocket closes on a slow consumer). */
   onFeedSubscriber?: (subscriber: FeedSubscriber) => void;
 }

@@ -12,6 +12,7 @@ import { InteractionTraceResolver, TraceResolver } from '../traces/trace.resolve
 import { ActivityResolver } from '../activity/activity.resolver';
 import { RetentionResolver } from '../retention/retention.resolver';
 import { FeedResolver } from '../feed/feed.resolver';
+import { IntegrityResolver } from '../integrity/integrity.resolver';
 
 /** Every resolver of the API; a new domain adds its resolvers here. */
 export const RESOLVERS = [
@@ -27,6 +28,7 @@ export const RESOLVERS = [
   ActivityResolver,
   RetentionResolver,
   FeedResolver,
+  IntegrityResolver,
 ] as const;
 
 // `@RequireScope('read')` etc. per field: the same coded errors REST reports. The operation's plan checked every

@@ -1,5 +1,6 @@
 import { ACTIVITY_SCHEMAS } from '../activity/activity.schemas';
 import { API_KEY_SCHEMAS } from '../auth/api-key.schemas';
+import { INTEGRITY_SCHEMAS } from '../integrity/integrity.schemas';
 import { INTERACTION_SCHEMAS } from '../interactions/interaction.schemas';
 import { LOOKUP_SCHEMAS } from '../lookups/lookup.schemas';
 import { RETENTION_SCHEMAS } from '../retention/retention.schemas';
@@ -27,6 +28,7 @@ export const COMPONENT_SCHEMAS = {
   ),
   Pagination: object(paginationFields),
   ...INTERACTION_SCHEMAS,
+  ...INTEGRITY_SCHEMAS,
   ...LOOKUP_SCHEMAS,
   ...API_KEY_SCHEMAS,
   ...TIMELINE_SCHEMAS,

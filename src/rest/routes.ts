@@ -8,6 +8,7 @@ import { activityRoutes } from '../activity/activity.routes';
 import { exportRoutes } from '../interactions/interaction.export.routes';
 import { retentionRoutes } from '../retention/retention.routes';
 import { feedRoutes } from '../feed/feed.routes';
+import { integrityRoutes } from '../integrity/integrity.routes';
 
 /** The whole REST table, in matching order (literal paths before parameterised siblings). */
 export const REST_ROUTES: readonly RestRoute[] = [
@@ -15,6 +16,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...timelineRoutes,
   ...exportRoutes,
   ...feedRoutes,
+  ...integrityRoutes,
   ...interactionRoutes,
   ...lookupRoutesTable,
   ...apiKeyRoutes,

@@ -6,7 +6,9 @@ import type { LookupKind } from '../../src/lookups/lookup.service';
 import type { RestRoute } from '../../src/rest/route';
 import { REST_ROUTES } from '../../src/rest/routes';
 import { api, createTestApp, type TestApp } from '../helpers/app';
+import { generateSigningKey } from '../../src/integrity/signing-key';
 import { createLookupRow, insertInteraction } from '../helpers/factories';
+import { sealEverything } from '../helpers/integrity';
 import { assertMatchesOpenApi } from '../helpers/openapi';
 import { eventStreamHead } from '../helpers/sse';
 
@@ -14,13 +16,14 @@ import { eventStreamHead } from '../helpers/sse';
 // except for a sample request (below), which the "has a sample" test demands.
 
 let t: TestApp;
+const signingKey = generateSigningKey();
 /** Keys every row uses: one lacking each scope, and one that is revoked (through the API). */
 const keys = { readWrite: '', revoked: '' };
 /** Existing rows the samples point at. */
 const fixture = { resourceTypeId: '', interactionId: '', uowId: randomUUID(), resourceId: 'auth-matrix-1' };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { integrityKey: signingKey });
   const db = t.database.db;
   keys.readWrite = (await createApiKey(db, { name: 'read+write', scopes: ['read', 'write'] })).key;
   const revoked = await api(t.app, t.keys.admin)
@@ -38,6 +41,8 @@ beforeAll(async () => {
       resourceId: fixture.resourceId,
     })
   ).id;
+  // A checkpoint over the fixture, for the proof and checkpoint routes.
+  await sealEverything(db, signingKey, 100);
 });
 afterAll(() => t.close());
 
@@ -114,6 +119,10 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   ...lookupSamples('/api/resource-types', 'resourceType'),
   ...lookupSamples('/api/actions', 'action'),
   ...lookupSamples('/api/origins', 'origin'),
+  'GET /api/integrity/checkpoints': async () => ({ path: '/api/integrity/checkpoints' }),
+  'GET /api/integrity/checkpoints/latest': async () => ({ path: '/api/integrity/checkpoints/latest' }),
+  'GET /api/interactions/:id/proof': async () => ({ path: `/api/interactions/${fixture.interactionId}/proof` }),
+  'POST /api/integrity/verify': async () => ({ path: '/api/integrity/verify', body: {} }),
   'GET /api/keys': async () => ({ path: '/api/keys' }),
   'POST /api/keys': async () => ({ path: '/api/keys', body: { name: 'sample', scopes: ['read'] } }),
   'DELETE /api/keys/:id': async () => ({

@@ -8,9 +8,14 @@
  * writes made through the others. PGlite is one process's database: skipped there.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createApiKey } from '../../src/auth/api-key.service';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrator';
+import { verifyingKeyFromPem } from '../../src/integrity/signing-key';
+import { verifyLog } from '../../src/integrity/verify';
 import { createEmptyDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
 import { insertInteraction } from '../helpers/factories';
 import { freePort, startService, type RunningService } from '../helpers/service';
@@ -30,6 +35,7 @@ describeOnPostgres('three instances on one database', () => {
   let redisProxy: CuttableProxy;
   let instances: RunningService[] = [];
   let resourceTypeId: string;
+  let keyDir: string;
 
   const call = (instance: RunningService, path: string, key: string, init: RequestInit = {}) =>
     fetch(instance.url + path, {
@@ -46,6 +52,7 @@ describeOnPostgres('three instances on one database', () => {
   const logs = (msg: string) => instances.flatMap((instance) => instance.logs().filter((line) => line.msg === msg));
 
   beforeAll(async () => {
+    keyDir = mkdtempSync(path.join(tmpdir(), 'many-instances-key-'));
     database = await createEmptyDatabase();
     db = await openDatabase({ kind: 'postgres', url: database.url!, poolSize: 2 });
     await migrate(db);
@@ -69,9 +76,18 @@ describeOnPostgres('three instances on one database', () => {
       RETENTION_DAYS: '30',
       REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
       RATE_LIMIT_PER_MINUTE: String(RATE),
+      // One signing key for the three (as a deployment mounts one file), and a seal every second.
+      INTEGRITY_KEY_FILE: path.join(keyDir, 'integrity-key.pem'),
+      CHECKPOINT_SECONDS: '1',
     };
     // Started together, as an orchestrator would: migrations, the bootstrap key and maintenance race.
     instances = await Promise.all([startService(env), startService(env), startService(env)]);
+    // One of them drops January 2020 at start, which locks interactions for a moment: the tests begin after it, so
+    // no request of theirs races the drop (the last test checks the drop itself).
+    const deadline = Date.now() + 60_000;
+    while (logs('retention run').length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
   afterAll(async () => {
@@ -81,6 +97,7 @@ describeOnPostgres('three instances on one database', () => {
     await redisProxy?.cut();
     await db?.close();
     await database?.close();
+    rmSync(keyDir, { recursive: true, force: true });
   });
 
   it('a lookup changed through one instance is seen by the others within a second', async () => {
@@ -93,7 +110,10 @@ describeOnPostgres('three instances on one database', () => {
     expect(created.status).toBe(201);
     const icons = async (instance: RunningService) => {
       const res = await call(instance, '/api/interactions?resourceId=lookup-change', key);
-      return ((await res.json()) as { data: { resourceTypeIcon: string }[] }).data[0].resourceTypeIcon;
+      const body = (await res.json()) as { data?: { resourceTypeIcon: string }[] };
+      if (res.status !== 200 || !body.data?.[0])
+        throw new Error(`list answered ${res.status}: ${JSON.stringify(body)}`);
+      return body.data[0].resourceTypeIcon;
     };
     expect([await icons(b), await icons(c)]).toEqual(['🅰', '🅰']); // both caches now hold the lookup
     const patched = await call(a, `/api/resource-types/${resourceTypeId}`, key, {
@@ -247,6 +267,29 @@ describeOnPostgres('three instances on one database', () => {
     }
     stream.close();
     expect(received).toEqual(written);
+  });
+
+  it('the three seal one chain of checkpoints with the shared key, each range once, and it verifies', async () => {
+    const key = verifyingKeyFromPem(readFileSync(path.join(keyDir, 'integrity-key.pem.pub'), 'utf8'));
+    // Everything written so far is sealed within a few seconds (a seal a second, whichever instance gets the lock).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [{ unsealed }] = await db.sql.query<{ unsealed: number }>(
+        `SELECT count(*)::int AS unsealed FROM interactions i WHERE NOT EXISTS (
+           SELECT 1 FROM integrity_leaves l WHERE l.interaction_id = i.id)`,
+      );
+      if (unsealed === 0) break;
+      if (Date.now() > deadline) throw new Error(`${unsealed} rows still unsealed after 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const report = await verifyLog(db.sql, { key });
+    expect(report.problems).toEqual([]);
+    expect(report.checkpoints).toBeGreaterThan(0);
+    // Each checkpoint sealed once, by whichever instance held the lock: seqs 1…N, none twice.
+    const sealed = logs('integrity checkpoint sealed').map((line) => line.seq);
+    expect([...sealed].sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: report.checkpoints }, (_, i) => i + 1),
+    );
   });
 
   it('none acknowledged is lost when one instance is SIGKILLed', async () => {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readMigrations } from '../../src/db/migrator';
+import { verifyingKeyFromPem } from '../../src/integrity/signing-key';
 import { createEmptyDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
 import { startService, type RunningService } from '../helpers/service';
 
@@ -25,7 +26,10 @@ async function freshStorage(): Promise<Record<string, string>> {
     const database: TestDatabase = await createEmptyDatabase();
     // Only the URL is needed: closing our pool now leaves the service the only client; close() drops it at the end.
     cleanups.push(() => database.close());
-    return { DATABASE_URL: database.url as string };
+    // The signing key is part of the storage: both starts must find the same one.
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'interactions-e2e-key-'));
+    cleanups.push(async () => rmSync(keyDir, { recursive: true, force: true }));
+    return { DATABASE_URL: database.url as string, INTEGRITY_KEY_FILE: path.join(keyDir, 'integrity-key.pem') };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'interactions-e2e-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -111,6 +115,17 @@ describe('restart on the same storage', () => {
 
   it('second start prints no key', () => {
     expect(second.stdout()).not.toMatch(KEY_PATTERN);
+  });
+
+  it('first start makes the integrity signing key and prints its public key; the second start keeps it', () => {
+    const notice = /created the integrity signing key ([0-9a-f]{16}) in (\S+)\.\n/.exec(first.stdout());
+    expect(notice).not.toBeNull();
+    const [, keyId, file] = notice!;
+    const publicKey = readFileSync(`${file}.pub`, 'utf8');
+    expect(first.stdout()).toContain(publicKey);
+    expect(verifyingKeyFromPem(publicKey).keyId).toBe(keyId);
+    expect(verifyingKeyFromPem(readFileSync(file, 'utf8')).keyId).toBe(keyId);
+    expect(second.stdout()).not.toContain('integrity signing key');
   });
 
   it('answers /healthz and /readyz without a key', async () => {

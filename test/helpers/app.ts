@@ -5,6 +5,7 @@ import { attachSubscriptions, buildApp, closeApp } from '../../src/app';
 import { createApiKey } from '../../src/auth/api-key.service';
 import { loadConfig, type Config } from '../../src/config';
 import { LiveFeed } from '../../src/feed/live-feed';
+import type { VerifyingKey } from '../../src/integrity/signing-key';
 import { createLogger } from '../../src/observability/logger';
 import { createHttpServer } from '../../src/server';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -25,8 +26,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the real app over a fresh, migrated database. */
-export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+/** Builds the real app over a fresh, migrated database; `integrityKey` is the key verification trusts (default none). */
+export async function createTestApp(
+  env: NodeJS.ProcessEnv = {},
+  { integrityKey = null }: { integrityKey?: VerifyingKey | null } = {},
+): Promise<TestApp> {
   const queries: string[] = [];
   const database = await createTestDatabase((sql) => queries.push(sql));
   const config = loadConfig({ ...env, DATABASE_URL: database.url ?? '' });
@@ -35,7 +39,13 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}): Promise<TestAp
     maxSubscriptionsPerKey: config.maxSubscriptionsPerKey,
     bufferEvents: config.feedBufferEvents,
   });
-  const app = await buildApp({ db: database.db, config, logger: createLogger({ level: 'silent' }), liveFeed: feed });
+  const app = await buildApp({
+    db: database.db,
+    config,
+    logger: createLogger({ level: 'silent' }),
+    liveFeed: feed,
+    integrityKey,
+  });
   const key = async (name: string, scopes: string[]) => (await createApiKey(database.db, { name, scopes })).key;
   const keys = {
     admin: await key('admin', ['admin']),

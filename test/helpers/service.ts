@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -50,11 +52,22 @@ export async function startService(env: Record<string, string>, timeoutMs = 180_
   const base = { ...process.env };
   for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'NODE_OPTIONS', 'PORT']) delete base[name];
   ensureBuilt();
+  // Without DATA_DIR the signing key would go to ./data of the checkout: a key of its own, removed at exit, unless
+  // the test names one (instances that share a database must share it).
+  const keyDir =
+    env.DATA_DIR || env.INTEGRITY_KEY_FILE ? null : mkdtempSync(path.join(tmpdir(), 'interactions-service-key-'));
   const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
-    env: { ...base, LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: {
+      ...base,
+      LOG_LEVEL: 'info',
+      ...(keyDir ? { INTEGRITY_KEY_FILE: path.join(keyDir, 'integrity-key.pem') } : {}),
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (keyDir) child.once('exit', () => rmSync(keyDir, { recursive: true, force: true }));
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));

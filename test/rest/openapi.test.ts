@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { REST_ROUTES } from '../../src/rest/routes';
 import { api, createTestApp, type TestApp } from '../helpers/app';
+import { generateSigningKey } from '../../src/integrity/signing-key';
 import { createLookupRow, insertInteraction } from '../helpers/factories';
+import { sealEverything } from '../helpers/integrity';
 import { OPENAPI_DOCUMENT, openApiProblems } from '../helpers/openapi';
 
 // Every REST route is replayed here with one request that succeeds and one that fails with the route's own error
@@ -14,10 +16,11 @@ import { OPENAPI_DOCUMENT, openApiProblems } from '../helpers/openapi';
 // test/helpers/app.ts does the same check on every response of the other end-to-end suites.
 
 let t: TestApp;
+const signingKey = generateSigningKey();
 const fixture = { resourceTypeId: '', interactionId: '', uowId: randomUUID(), resourceId: 'openapi-1' };
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { integrityKey: signingKey });
   fixture.resourceTypeId = (await createLookupRow(t.database.db, 'resourceType', { mnemonic: 'OPENAPI' })).id;
   const row = await insertInteraction(t.database.db, {
     resourceTypeId: fixture.resourceTypeId,
@@ -27,6 +30,7 @@ beforeAll(async () => {
     interaction: { a: 1 },
   });
   fixture.interactionId = row.id;
+  await sealEverything(t.database.db, signingKey, 100);
 });
 afterAll(() => t.close());
 
@@ -238,6 +242,22 @@ const REPLAYS: Record<string, Replay[]> = {
   'GET /api/interactions/stream': [
     { key: 'read', path: () => '/api/interactions/stream', status: 200 },
     { key: 'read', path: () => '/api/interactions/stream?after=yesterday', status: 400 },
+  ],
+  'GET /api/integrity/checkpoints': [
+    { key: 'read', path: () => '/api/integrity/checkpoints', status: 200 },
+    { key: 'read', path: () => '/api/integrity/checkpoints?limit=0', status: 400 },
+  ],
+  'GET /api/integrity/checkpoints/latest': [
+    { key: 'read', path: () => '/api/integrity/checkpoints/latest', status: 200 },
+    { key: 'write', path: () => '/api/integrity/checkpoints/latest', status: 403 },
+  ],
+  'GET /api/interactions/:id/proof': [
+    { key: 'read', path: () => `/api/interactions/${fixture.interactionId}/proof`, status: 200 },
+    { key: 'read', path: () => `/api/interactions/${randomUUID()}/proof`, status: 404 },
+  ],
+  'POST /api/integrity/verify': [
+    { key: 'admin', path: () => '/api/integrity/verify', body: {}, status: 200 },
+    { key: 'admin', path: () => '/api/integrity/verify', body: { from: 0 }, status: 400 },
   ],
   'GET /api/retention': [
     { key: 'admin', path: () => '/api/retention', status: 200 },

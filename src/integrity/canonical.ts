@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { InteractionRecord, JsonValue } from '../interactions/interaction.model';
+import { leafHash } from './merkle';
+
+/**
+ * The canonical form of a stored interaction (docs/integrity.md, "Canonical form"): what a leaf of a checkpoint's
+ * Merkle tree hashes. Every stored field, by its stored value: ids, the number, lookups by id, the JSON fields as
+ * parsed, and both timestamps in UTC with millisecond precision.
+ */
+
+/** The fields of a row in the order field hints list them (docs/integrity.md); the canonical object sorts its own. */
+export const CANONICAL_FIELDS = [
+  'id',
+  'interactionNumber',
+  'resourceId',
+  'resourceTypeId',
+  'actionId',
+  'originId',
+  'interaction',
+  'externalReference',
+  'externalResponse',
+  'uowId',
+  'userId',
+  'createdDate',
+  'interactionTimestamp',
+] as const;
+
+export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+
+/** A row as the canonical form sees it: timestamps already as strings (an archive or an export line has them so). */
+export type CanonicalRow = Omit<InteractionRecord, 'createdDate' | 'interactionTimestamp'> & {
+  createdDate: Date | string;
+  interactionTimestamp: Date | string | null;
+};
+
+/**
+ * RFC 8785 (JSON Canonicalization Scheme): object members sorted by their names' UTF-16 code units, no whitespace,
+ * strings and numbers as ECMAScript's JSON.stringify writes them. Refuses what JSON cannot hold (NaN, Infinity,
+ * undefined), as JCS does.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('JCS: numbers must be finite');
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>).filter(([, member]) => member !== undefined);
+      // Array.prototype.sort compares strings by UTF-16 code units, which is JCS's order.
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`JCS: a ${typeof value} is not JSON`);
+  }
+}
+
+/** UTC, millisecond precision, `Z`: `2026-12-06T23:54:12.000Z`. Strings are read as dates first (any offset). */
+export function canonicalTimestamp(value: Date | string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new TypeError(`not a timestamp: ${String(value)}`);
+  return date.toISOString();
+}
+
+/** The canonical values of a row's fields, by name. */
+export function canonicalValues(row: CanonicalRow): Record<CanonicalField, JsonValue> {
+  return {
+    id: row.id.toLowerCase(),
+    interactionNumber: Number(row.interactionNumber),
+    resourceId: row.resourceId,
+    resourceTypeId: row.resourceTypeId.toLowerCase(),
+    actionId: row.actionId.toLowerCase(),
+    originId: row.originId.toLowerCase(),
+    interaction: row.interaction ?? null,
+    externalReference: row.externalReference ?? null,
+    externalResponse: row.externalResponse ?? null,
+    uowId: row.uowId.toLowerCase(),
+    userId: row.userId ?? null,
+    createdDate: canonicalTimestamp(row.createdDate),
+    interactionTimestamp: row.interactionTimestamp === null ? null : canonicalTimestamp(row.interactionTimestamp),
+  };
+}
+
+/** Member names in JCS order (all ASCII, so code-unit order is plain string order). */
+const SORTED_FIELDS = [...CANONICAL_FIELDS].sort();
+
+/** The JCS text of each field's canonical value. */
+function canonicalParts(row: CanonicalRow): Record<CanonicalField, string> {
+  const values = canonicalValues(row);
+  const parts = {} as Record<CanonicalField, string>;
+  for (const field of CANONICAL_FIELDS) parts[field] = canonicalJson(values[field]);
+  return parts;
+}
+
+/** The row object's JCS text from its fields' texts: `{"actionId":…,…,"userId":…}`. */
+function rowText(parts: Record<CanonicalField, string>): string {
+  return `{${SORTED_FIELDS.map((field) => `"${field}":${parts[field]}`).join(',')}}`;
+}
+
+/** The bytes a row's leaf hashes: UTF-8 of the JCS form of its canonical values. */
+export function canonicalRowBytes(row: CanonicalRow): Buffer {
+  return Buffer.from(rowText(canonicalParts(row)), 'utf8');
+}
+
+/** Bytes per field in a row's field hints. */
+export const FIELD_HINT_BYTES = 2;
+
+function hintsOf(parts: Record<CanonicalField, string>): Buffer {
+  return Buffer.concat(
+    CANONICAL_FIELDS.map((field) =>
+      createHash('sha256').update(parts[field], 'utf8').digest().subarray(0, FIELD_HINT_BYTES),
+    ),
+  );
+}
+
+/**
+ * The first FIELD_HINT_BYTES of SHA-256(JCS(value)) for each field in CANONICAL_FIELDS order. Stored beside a leaf so
+ * that verification can name which field of an altered row changed; they prove nothing themselves (the leaf does).
+ */
+export function fieldHints(row: CanonicalRow): Buffer {
+  return hintsOf(canonicalParts(row));
+}
+
+/** A row's leaf hash and field hints, serialising it once (sealing and verifying). */
+export function rowDigest(row: CanonicalRow): { leaf: Buffer; hints: Buffer } {
+  const parts = canonicalParts(row);
+  return { leaf: leafHash(Buffer.from(rowText(parts), 'utf8')), hints: hintsOf(parts) };
+}
+
+/** The fields whose hints differ between two hint buffers (what changed in an altered row, as far as hints tell). */
+export function changedFields(stored: Buffer, current: Buffer): CanonicalField[] {
+  return CANONICAL_FIELDS.filter((_, i) => {
+    const at = i * FIELD_HINT_BYTES;
+    return !stored.subarray(at, at + FIELD_HINT_BYTES).equals(current.subarray(at, at + FIELD_HINT_BYTES));
+  });
+}

@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/database';
+import { FEED_START } from '../feed/feed.position';
+import {
+  SigningKeyMismatchError,
+  positionOfCursor,
+  readLatestCheckpoint,
+  sealAll,
+  type Checkpoint,
+} from './checkpoint';
+import type { SigningKey } from './signing-key';
+
+export interface SealerOptions {
+  /** CHECKPOINT_SECONDS: the longest a final row waits to be sealed. */
+  intervalSeconds: number;
+  /** CHECKPOINT_ROWS: rows per checkpoint at most; as many waiting seal at the next look. */
+  maxRows: number;
+  log: Logger;
+  /** Told of every checkpoint sealed (metrics). */
+  onSealed?: (checkpoint: Checkpoint) => void;
+}
+
+/** Seconds between looks for CHECKPOINT_ROWS waiting rows. */
+const LOOK_SECONDS = 5;
+
+/**
+ * Seals checkpoints in the background: every `intervalSeconds`, and sooner when `maxRows` final rows wait. Instances
+ * take turns through the advisory lock of sealNextCheckpoint; a failed seal is logged and tried again at the next
+ * look. `stop` waits for a seal under way.
+ */
+export function startSealer(db: Database, key: SigningKey, options: SealerOptions) {
+  const { intervalSeconds, maxRows, log } = options;
+  let lastSeal = 0;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  // The same failure is logged once, not every few seconds, until a seal succeeds again.
+  let lastFailure: string | null = null;
+
+  const rowsWaiting = async () => {
+    const latest = await readLatestCheckpoint(db.sql);
+    const after = latest ? positionOfCursor(latest.through) : FEED_START;
+    // Counted up to maxRows on the feed position index: never more than that many index entries.
+    const [{ waiting }] = await db.sql.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM (SELECT 1 FROM interactions
+         WHERE feed_xid < pg_snapshot_xmin(pg_current_snapshot())
+           AND (feed_xid, interaction_number) > ($1::xid8, $2::bigint) LIMIT $3) w`,
+      [after.xid.toString(), after.number, maxRows],
+    );
+    return waiting;
+  };
+
+  const look = async () => {
+    const due = Date.now() - lastSeal >= intervalSeconds * 1000;
+    if (!due && (await rowsWaiting()) < maxRows) return;
+    lastSeal = Date.now();
+    const sealed = await sealAll(db, key, { maxRows });
+    lastFailure = null;
+    for (const checkpoint of sealed) {
+      options.onSealed?.(checkpoint);
+      log.info(
+        { seq: checkpoint.seq, rows: checkpoint.rowCount, through: checkpoint.through },
+        'integrity checkpoint sealed',
+      );
+    }
+  };
+
+  const timer = setInterval(
+    () => {
+      if (running || stopped) return;
+      running = look()
+        .catch((error: Error) => {
+          if (error.message === lastFailure) return;
+          lastFailure = error.message;
+          const level = error instanceof SigningKeyMismatchError ? 'error' : 'warn';
+          log[level]({ err: error }, 'integrity checkpoint failed: tried again at the next look');
+        })
+        .finally(() => {
+          running = null;
+        });
+    },
+    Math.min(LOOK_SECONDS, intervalSeconds) * 1000,
+  );
+  timer.unref();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
