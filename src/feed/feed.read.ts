@@ -38,11 +38,7 @@ export async function readFinalEvents(db: Database, after: FeedPosition, limit: 
 }
 
 /** readFinalEvents on a given executor (a transaction: checkpoint sealing reads the range it seals this way). */
-export async function readFinalEventsWith(
-  sql: SqlExecutor,
-  after: FeedPosition,
-  limit: number,
-): Promise<FeedEvent[]> {
+export async function readFinalEventsWith(sql: SqlExecutor, after: FeedPosition, limit: number): Promise<FeedEvent[]> {
   const rows = await sql.query<FeedRow>(
     `SELECT ${FEED_COLUMNS} FROM interactions
      WHERE feed_xid < ${HORIZON} AND (${FEED_ORDER}) > ($1::xid8, $2::bigint)
