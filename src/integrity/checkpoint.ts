@@ -60,6 +60,8 @@ export function checkpointHashOf(body: CheckpointBody): string {
 
 type CheckpointRow = Omit<Checkpoint, 'format' | 'seq' | 'sealedAt'> & { seq: string; sealedAt: Date };
 
+// `seq` is read as text (a bigint): every ORDER BY names the column through the table alias `c`, since a bare `seq`
+// would sort by the text output column ("10" before "9").
 const CHECKPOINT_COLUMNS = `seq::text AS seq, CASE WHEN after_xid = '0' AND after_number = 0 THEN '0'
     ELSE after_xid::text || '-' || after_number END AS after,
   through_xid::text || '-' || through_number AS through, row_count AS "rowCount", merkle_root AS "merkleRoot",
@@ -76,7 +78,7 @@ export async function readCheckpoints(
   { from = 1, to = Number.MAX_SAFE_INTEGER, limit = 1_000_000 }: { from?: number; to?: number; limit?: number } = {},
 ): Promise<Checkpoint[]> {
   const rows = await sql.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE seq BETWEEN $1 AND $2 ORDER BY seq LIMIT ${limit}`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints c WHERE c.seq BETWEEN $1 AND $2 ORDER BY c.seq LIMIT ${limit}`,
     [from, to],
   );
   return rows.map(toCheckpoint);
@@ -85,7 +87,7 @@ export async function readCheckpoints(
 /** Checkpoints newest first, `first` of them before seq `before` (a page of GET /api/integrity/checkpoints). */
 export async function readCheckpointPage(db: Database, first: number, before: number | null): Promise<Checkpoint[]> {
   const rows = await db.sql.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints c WHERE c.seq < $1 ORDER BY c.seq DESC LIMIT $2`,
     [before ?? Number.MAX_SAFE_INTEGER, first],
   );
   return rows.map(toCheckpoint);
@@ -94,7 +96,7 @@ export async function readCheckpointPage(db: Database, first: number, before: nu
 /** The latest checkpoint, or null before the first seal. */
 export async function readLatestCheckpoint(sql: SqlExecutor): Promise<Checkpoint | null> {
   const [row] = await sql.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints ORDER BY seq DESC LIMIT 1`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints c ORDER BY c.seq DESC LIMIT 1`,
   );
   return row ? toCheckpoint(row) : null;
 }
