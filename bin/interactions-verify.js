@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npx interactions-verify`: the offline verifier (src/integrity/verify.cli.ts), built (dist) or from source.
+// `npx interactions-verify`: the offline verifier (src/integrity/verify.cli.ts), run from dist/ as `npm start` runs
+// the service. In a checkout, dist/ is first brought up to date with the sources (a few stat() calls when it is), so
+// a changed verifier is never run from a stale build.
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const built = path.join(__dirname, '..', 'dist', 'integrity', 'verify.cli.js');
-if (fs.existsSync(built)) {
-  require(built);
-} else {
-  require('ts-node/register/transpile-only');
-  require(path.join(__dirname, '..', 'src', 'integrity', 'verify.cli.ts'));
+const root = path.join(__dirname, '..');
+const build = path.join(root, 'scripts', 'build-server.js');
+if (fs.existsSync(path.join(root, 'src')) && fs.existsSync(build)) {
+  execFileSync(process.execPath, [build], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+require(path.join(root, 'dist', 'integrity', 'verify.cli.js'));

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { InteractionRecord, JsonValue } from '../interactions/interaction.model';
 import { leafHash } from './merkle';
 
@@ -110,17 +109,26 @@ export function canonicalRowBytes(row: CanonicalRow): Buffer {
 /** Bytes per field in a row's field hints. */
 export const FIELD_HINT_BYTES = 2;
 
+/** FNV-1a (32-bit) over the UTF-16 code units of `text`: cheap, and enough to tell which field changed. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
 function hintsOf(parts: Record<CanonicalField, string>): Buffer {
-  return Buffer.concat(
-    CANONICAL_FIELDS.map((field) =>
-      createHash('sha256').update(parts[field], 'utf8').digest().subarray(0, FIELD_HINT_BYTES),
-    ),
-  );
+  const hints = Buffer.allocUnsafe(CANONICAL_FIELDS.length * FIELD_HINT_BYTES);
+  CANONICAL_FIELDS.forEach((field, i) => hints.writeUInt16BE(fnv1a(parts[field]) & 0xffff, i * FIELD_HINT_BYTES));
+  return hints;
 }
 
 /**
- * The first FIELD_HINT_BYTES of SHA-256(JCS(value)) for each field in CANONICAL_FIELDS order. Stored beside a leaf so
- * that verification can name which field of an altered row changed; they prove nothing themselves (the leaf does).
+ * For each field in CANONICAL_FIELDS order, the low 16 bits of FNV-1a-32 over the UTF-16 code units of its JCS text,
+ * big-endian. Stored beside a leaf so that verification can name which field of an altered row changed; they prove
+ * nothing themselves (the leaf does), so a fast hash is enough.
  */
 export function fieldHints(row: CanonicalRow): Buffer {
   return hintsOf(canonicalParts(row));

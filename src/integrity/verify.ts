@@ -88,7 +88,12 @@ export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promi
   const report = (
     problem: Omit<IntegrityProblem, 'interactionId' | 'interactionNumber' | 'fields'> & Partial<IntegrityProblem>,
   ) => {
-    if (problems.length < MAX_PROBLEMS) {
+    // A forged row inside a sealed range that also reuses a number is one finding, not two.
+    const again = problems.some(
+      (known) =>
+        known.kind === problem.kind && !!problem.interactionId && known.interactionId === problem.interactionId,
+    );
+    if (!again && problems.length < MAX_PROBLEMS) {
       problems.push({ interactionId: null, interactionNumber: null, fields: [], ...problem });
     }
   };
@@ -283,14 +288,17 @@ function compareRow(row: CanonicalRow, leaf: LeafRow, sealed: Buffer, seq: numbe
   });
 }
 
-/** A number sealed in this checkpoint and an earlier one: one of the two rows was forged with an old number. */
+/**
+ * Another row carrying a number this checkpoint sealed: a forged row (numbers are drawn once). It may be anywhere in
+ * the log, sealed later or not yet; a row sealed first keeps its number, so the original is never the one named.
+ */
 async function checkNumbersUnique(sql: SqlExecutor, seq: number, report: Report) {
-  const duplicates = await sql.query<{ interactionId: string; interactionNumber: string; earlier: number }>(
-    `SELECT l.interaction_id AS "interactionId", l.interaction_number::text AS "interactionNumber",
-       min(e.checkpoint_seq) AS earlier
-     FROM integrity_leaves l JOIN integrity_leaves e
-       ON e.interaction_number = l.interaction_number AND e.checkpoint_seq < l.checkpoint_seq
-     WHERE l.checkpoint_seq = $1 GROUP BY l.interaction_id, l.interaction_number, l.leaf_index ORDER BY l.leaf_index`,
+  const duplicates = await sql.query<{ interactionId: string; interactionNumber: string; sealedId: string }>(
+    `SELECT i.id AS "interactionId", i.interaction_number::text AS "interactionNumber", l.interaction_id AS "sealedId"
+     FROM integrity_leaves l JOIN interactions i ON i.interaction_number = l.interaction_number AND i.id <> l.interaction_id
+     WHERE l.checkpoint_seq = $1 AND NOT EXISTS (
+       SELECT 1 FROM integrity_leaves e WHERE e.interaction_id = i.id AND e.checkpoint_seq <= l.checkpoint_seq)
+     ORDER BY l.leaf_index`,
     [seq],
   );
   for (const duplicate of duplicates) {
@@ -299,7 +307,7 @@ async function checkNumbersUnique(sql: SqlExecutor, seq: number, report: Report)
       checkpoint: seq,
       interactionId: duplicate.interactionId,
       interactionNumber: Number(duplicate.interactionNumber),
-      message: `interaction ${duplicate.interactionId} reuses number ${duplicate.interactionNumber}, sealed before in checkpoint #${duplicate.earlier}: a forged row`,
+      message: `interaction ${duplicate.interactionId} reuses number ${duplicate.interactionNumber}, sealed in checkpoint #${seq} for interaction ${duplicate.sealedId}: a forged row`,
     });
   }
 }

@@ -33,6 +33,3 @@ CREATE TABLE integrity_leaves (
 
 -- A proof starts from the row's id.
 CREATE INDEX integrity_leaves_interaction_idx ON integrity_leaves (interaction_id);
-
--- Interaction numbers are drawn once: a number sealed twice means a forged row (verification looks it up this way).
-CREATE INDEX integrity_leaves_number_idx ON integrity_leaves (interaction_number);
