@@ -21,6 +21,7 @@ import { driveScenario } from './load';
 import { percentile } from './stats';
 import { buildScenarios, type BenchRequest, type Scenario } from './scenarios';
 import { MEMORY_SCENARIO, runReadMemory, type MemoryResult } from './memory';
+import { CHECKPOINT_SCENARIO, runCheckpointThroughput, type CheckpointThroughputResult } from './checkpoints';
 import {
   FEED_LATENCY_SCENARIOS,
   FEED_SCENARIOS,
@@ -377,9 +378,14 @@ async function main() {
   }).filter((s) => !options.scenarios || options.scenarios.includes(s.name));
   const runMemory = !options.scenarios || options.scenarios.includes(MEMORY_SCENARIO);
   const feedScenarios = FEED_SCENARIOS.filter((name) => !options.scenarios || options.scenarios.includes(name));
+  const runCheckpoints = !options.scenarios || options.scenarios.includes(CHECKPOINT_SCENARIO);
   if (options.scenarios) {
     const unknown = options.scenarios.filter(
-      (name) => name !== MEMORY_SCENARIO && !FEED_SCENARIOS.includes(name) && !scenarios.some((s) => s.name === name),
+      (name) =>
+        name !== MEMORY_SCENARIO &&
+        name !== CHECKPOINT_SCENARIO &&
+        !FEED_SCENARIOS.includes(name) &&
+        !scenarios.some((s) => s.name === name),
     );
     if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}`);
   }
@@ -425,6 +431,9 @@ async function main() {
   progress('starting the service…');
   const serverEnv = {
     ADMIN_API_KEY: adminKey,
+    // Sealing is measured by its own scenario (checkpoint-write-throughput): elsewhere it would first seal the whole
+    // loaded table, inside whichever scenario came first.
+    CHECKPOINT_SECONDS: '0',
     ...(options.pglite
       ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' }
       : { DATABASE_URL: (prepared as { url: string }).url }),
@@ -506,6 +515,26 @@ async function main() {
     progress(`${name}: ${JSON.stringify(feed[name])}`);
   }
 
+  // Tamper evidence (issue 19): single and batch creates with sealing on against off, on services of their own.
+  let checkpoints: CheckpointThroughputResult | { status: 'skipped'; reason: string } | undefined;
+  if (runCheckpoints) {
+    progress(`scenario ${CHECKPOINT_SCENARIO}…`);
+    const writes = buildScenarios({
+      samples,
+      marker: () => marker(CHECKPOINT_SCENARIO),
+      readConnections: options.readConnections,
+      batchSize: options.batchSize,
+    }).filter((s) => s.name === 'create-single' || s.name === 'create-batch');
+    checkpoints = options.pglite
+      ? { status: 'skipped', reason: 'PostgreSQL only (a service per round, and the bench seals beside it)' }
+      : await runCheckpointThroughput(
+          { serverEnv, key: adminKey, serverDir: options.serverDir ?? undefined, progress },
+          writes,
+          { seconds: options.duration, warmup: options.warmup, pairs: options.feedPairs, checkpointSeconds: 2 },
+        );
+    progress(`${CHECKPOINT_SCENARIO}: ${JSON.stringify(checkpoints)}`);
+  }
+
   // Every 201 must be a row: count this run's markers after the server has shut down (and flushed).
   db = await openBenchDb();
   const acknowledgement: Record<string, { acknowledged: number; found: number; ok: boolean }> = {};
@@ -528,6 +557,7 @@ async function main() {
   const markers = [
     ...scenarios.map((s) => marker(s.name)),
     ...feedScenarios.map(marker),
+    marker(CHECKPOINT_SCENARIO),
     marker('baseline'),
     'bench-probe',
   ];
@@ -568,6 +598,7 @@ async function main() {
     scenarios: results,
     ...(memory ? { [MEMORY_SCENARIO]: memory } : {}),
     ...(feedScenarios.length ? { feed } : {}),
+    ...(checkpoints ? { [CHECKPOINT_SCENARIO]: checkpoints } : {}),
     server: { peakRssMb: peakRss, vmHwmMb: serverInfo.vmHwmMb, exitCode: serverInfo.exitCode },
     acknowledgedCreates: acknowledgement,
     cleanup: { benchRowsRemoved: removed },

@@ -110,6 +110,8 @@ export interface Config {
   checkpointSeconds: number;
   /** Most rows one checkpoint covers; as many waiting rows seal early; `CHECKPOINT_ROWS`, default 10,000. */
   checkpointRows: number;
+  /** Most of the time a backlog of sealing may take (it pauses in between); `CHECKPOINT_CPU_SHARE`, default 0.1. */
+  checkpointCpuShare: number;
   /** The Ed25519 signing key (PEM), made on first start when absent; `INTEGRITY_KEY_FILE`, default DATA_DIR/integrity-key.pem. */
   integrityKeyFile: string;
 }
@@ -243,6 +245,15 @@ function databaseTimeoutsFrom(
   };
 }
 
+/** A fraction in (0, 1], written as a decimal (`0.1`). */
+function shareFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = rawFrom(env, name);
+  if (raw === null) return fallback;
+  const value = /^(0?\.\d+|1(\.0+)?|0\.\d+)$/.test(raw) ? Number(raw) : NaN;
+  if (!(value > 0 && value <= 1)) throw new ConfigError(name, raw, 'use a fraction above 0 and at most 1, e.g. 0.1');
+  return value;
+}
+
 /** INTEGRITY_KEY_FILE: a file path (resolved), not a directory; default integrity-key.pem in DATA_DIR. */
 function keyFileFrom(env: NodeJS.ProcessEnv, dataDir: string): string {
   const raw = rawFrom(env, 'INTEGRITY_KEY_FILE');
@@ -333,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedHeartbeatSeconds: intFrom(env, 'FEED_HEARTBEAT_SECONDS', 15, 1, 3600),
     checkpointSeconds: intFrom(env, 'CHECKPOINT_SECONDS', 60, 0, 86_400),
     checkpointRows: intFrom(env, 'CHECKPOINT_ROWS', 10_000, 100, 1_000_000),
+    checkpointCpuShare: shareFrom(env, 'CHECKPOINT_CPU_SHARE', 0.1),
     integrityKeyFile: keyFileFrom(env, dataDir),
   };
 }

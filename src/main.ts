@@ -119,6 +119,7 @@ async function main() {
     ? startSealer(db, integrityKey, {
         intervalSeconds: config.checkpointSeconds,
         maxRows: config.checkpointRows,
+        cpuShare: config.checkpointCpuShare,
         log,
       })
     : null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Database, SqlExecutor } from '../db/database';
 import { readFinalEventsWith } from '../feed/feed.read';
 import { FEED_START, type FeedPosition } from '../feed/feed.position';
-import { canonicalJson, rowDigest } from './canonical';
+import { canonicalJson, rowDigests } from './canonical';
 import { merkleRoot } from './merkle';
 import { signMessage, type SigningKey } from './signing-key';
 
@@ -151,7 +151,7 @@ export async function sealNextCheckpoint(
       const after = previous ? positionOfCursor(previous.through) : FEED_START;
       const events = await readFinalEventsWith(tx, after, maxRows);
       if (events.length === 0) return null;
-      const digests = events.map((event) => rowDigest(event.record));
+      const digests = await rowDigests(events.map((event) => event.record));
       const hashes = digests.map((digest) => digest.leaf);
       const body: CheckpointBody = {
         format: CHECKPOINT_FORMAT,
@@ -210,13 +210,21 @@ export async function sealNextCheckpoint(
   );
 }
 
-/** Seals until no final row waits (or another instance has the lock); the checkpoints made, oldest first. */
-export async function sealAll(db: Database, key: SigningKey, options: SealOptions): Promise<Checkpoint[]> {
+/**
+ * Seals until no final row waits (or another instance has the lock, or `limit` checkpoints were made); the
+ * checkpoints made, oldest first.
+ */
+export async function sealAll(
+  db: Database,
+  key: SigningKey,
+  { limit = Number.POSITIVE_INFINITY, ...options }: SealOptions & { limit?: number },
+): Promise<Checkpoint[]> {
   const sealed: Checkpoint[] = [];
-  for (;;) {
+  while (sealed.length < limit) {
     const checkpoint = await sealNextCheckpoint(db, key, options);
     if (!checkpoint) return sealed;
     sealed.push(checkpoint);
     if (checkpoint.rowCount < options.maxRows) return sealed;
   }
+  return sealed;
 }

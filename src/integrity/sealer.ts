@@ -15,6 +15,11 @@ export interface SealerOptions {
   intervalSeconds: number;
   /** CHECKPOINT_ROWS: rows per checkpoint at most; as many waiting seal at the next look. */
   maxRows: number;
+  /**
+   * CHECKPOINT_CPU_SHARE: after each checkpoint the sealer pauses so that sealing takes at most this share of the
+   * time (1: no pause). Sealing costs CPU per row like writing does; on a busy machine the share is what writes keep.
+   */
+  cpuShare: number;
   log: Logger;
   /** Told of every checkpoint sealed (metrics). */
   onSealed?: (checkpoint: Checkpoint) => void;
@@ -49,18 +54,40 @@ export function startSealer(db: Database, key: SigningKey, options: SealerOption
     return waiting;
   };
 
+  // A pause between checkpoints that stop() can cut short.
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
+
   const look = async () => {
     const due = Date.now() - lastSeal >= intervalSeconds * 1000;
     if (!due && (await rowsWaiting()) < maxRows) return;
     lastSeal = Date.now();
-    const sealed = await sealAll(db, key, { maxRows });
-    lastFailure = null;
-    for (const checkpoint of sealed) {
+    for (;;) {
+      const started = Date.now();
+      const [checkpoint] = await sealAll(db, key, { maxRows, limit: 1 });
+      lastFailure = null;
+      if (!checkpoint) return;
       options.onSealed?.(checkpoint);
       log.info(
         { seq: checkpoint.seq, rows: checkpoint.rowCount, through: checkpoint.through },
         'integrity checkpoint sealed',
       );
+      if (checkpoint.rowCount < maxRows || stopped) return;
+      // A backlog: seal on, keeping to the CPU share.
+      const took = Date.now() - started;
+      if (options.cpuShare < 1) await pause((took * (1 - options.cpuShare)) / options.cpuShare);
+      if (stopped) return;
     }
   };
 
@@ -86,6 +113,7 @@ export function startSealer(db: Database, key: SigningKey, options: SealerOption
     async stop() {
       stopped = true;
       clearInterval(timer);
+      wake?.();
       await running;
     },
   };

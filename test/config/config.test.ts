@@ -67,6 +67,36 @@ describe('integer with bounds', () => {
   });
 });
 
+describe('tamper evidence settings', () => {
+  it('default to a seal a minute, 10,000 rows a checkpoint, a tenth of the time, the key in DATA_DIR', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/interactions' })).toMatchObject({
+      checkpointSeconds: 60,
+      checkpointRows: 10_000,
+      checkpointCpuShare: 0.1,
+      integrityKeyFile: '/srv/interactions/integrity-key.pem',
+    });
+    expect(
+      loadConfig({ CHECKPOINT_SECONDS: '0', CHECKPOINT_CPU_SHARE: '1', INTEGRITY_KEY_FILE: '/k/key.pem' }),
+    ).toMatchObject({ checkpointSeconds: 0, checkpointCpuShare: 1, integrityKeyFile: '/k/key.pem' });
+    expect(loadConfig({ CHECKPOINT_CPU_SHARE: '.25' }).checkpointCpuShare).toBe(0.25);
+  });
+  it.each([
+    ['CHECKPOINT_SECONDS', '-1', 'use an integer from 0 to 86400'],
+    ['CHECKPOINT_ROWS', '10', 'use an integer from 100 to 1000000'],
+    ['CHECKPOINT_CPU_SHARE', '0', 'use a fraction above 0 and at most 1, e.g. 0.1'],
+    ['CHECKPOINT_CPU_SHARE', '1.5', 'use a fraction above 0 and at most 1, e.g. 0.1'],
+    ['CHECKPOINT_CPU_SHARE', '10%', 'use a fraction above 0 and at most 1, e.g. 0.1'],
+    ['CHECKPOINT_CPU_SHARE', 'NaN', 'use a fraction above 0 and at most 1, e.g. 0.1'],
+  ])('%s=%s', (name, value, allowed) => {
+    expect(errorOf({ [name]: value }).message).toBe(`${name}=${value} is not valid: ${allowed}`);
+  });
+  it('INTEGRITY_KEY_FILE naming a directory', () => {
+    expect(errorOf({ INTEGRITY_KEY_FILE: tmpdir() }).message).toBe(
+      `INTEGRITY_KEY_FILE=${JSON.stringify(tmpdir())} is not valid: use the path of a file (a PEM private key)`,
+    );
+  });
+});
+
 describe('database time limits', () => {
   it('default to 5 s for requests, 30 min for maintenance, 3 s to connect', () => {
     expect(loadConfig({})).toMatchObject({
