@@ -66,6 +66,9 @@ const CHECKPOINT_COLUMNS = `seq::text AS seq, CASE WHEN after_xid = '0' AND afte
   previous_hash AS "previousHash", checkpoint_hash AS "checkpointHash", key_id AS "keyId", signature,
   sealed_at AS "sealedAt"`;
 
+// The columns name seq as text: an ORDER BY must name the table's column (integrity_checkpoints.seq), or it sorts the
+// text ('10' before '9') and the sealer, reading checkpoint 9 as the latest, seals a second #10 and stops.
+
 function toCheckpoint(row: CheckpointRow): Checkpoint {
   return { ...row, format: CHECKPOINT_FORMAT, seq: Number(row.seq), sealedAt: row.sealedAt.toISOString() };
 }
@@ -76,7 +79,7 @@ export async function readCheckpoints(
   { from = 1, to = Number.MAX_SAFE_INTEGER, limit = 1_000_000 }: { from?: number; to?: number; limit?: number } = {},
 ): Promise<Checkpoint[]> {
   const rows = await sql.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE seq BETWEEN $1 AND $2 ORDER BY seq LIMIT ${limit}`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE seq BETWEEN $1 AND $2 ORDER BY integrity_checkpoints.seq LIMIT ${limit}`,
     [from, to],
   );
   return rows.map(toCheckpoint);
@@ -85,7 +88,7 @@ export async function readCheckpoints(
 /** Checkpoints newest first, `first` of them before seq `before` (a page of GET /api/integrity/checkpoints). */
 export async function readCheckpointPage(db: Database, first: number, before: number | null): Promise<Checkpoint[]> {
   const rows = await db.sql.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE seq < $1 ORDER BY seq DESC LIMIT $2`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE seq < $1 ORDER BY integrity_checkpoints.seq DESC LIMIT $2`,
     [before ?? Number.MAX_SAFE_INTEGER, first],
   );
   return rows.map(toCheckpoint);
@@ -94,7 +97,7 @@ export async function readCheckpointPage(db: Database, first: number, before: nu
 /** The latest checkpoint, or null before the first seal. */
 export async function readLatestCheckpoint(sql: SqlExecutor): Promise<Checkpoint | null> {
   const [row] = await sql.query<CheckpointRow>(
-    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints ORDER BY seq DESC LIMIT 1`,
+    `SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints ORDER BY integrity_checkpoints.seq DESC LIMIT 1`,
   );
   return row ? toCheckpoint(row) : null;
 }
