@@ -128,6 +128,8 @@ describe('lastIntegrityVerify', () => {
     expect(res.body).toEqual({
       data: { lastIntegrityVerify: { verifiedAt: null, durationMs: null, verifiedBy: null, report: null } },
     });
+    const rest = await api(t.app, t.keys.read).get('/api/integrity/verify/last').expect(200);
+    expect(rest.body).toEqual({ verifiedAt: null, durationMs: null, verifiedBy: null, report: null });
   });
 
   it('keeps neither a refused nor a forbidden verification', async () => {
@@ -174,6 +176,12 @@ describe('lastIntegrityVerify', () => {
       throughCheckpoint: 2,
       problems: [{ kind: 'row-altered', interactionId: sealed[6], fields: ['userId'] }],
     });
+    // The REST twin answers the same.
+    const twin = await api(t.app, t.keys.read).get('/api/integrity/verify/last').expect(200);
+    expect(twin.body).toMatchObject({ verifiedAt: second.verifiedAt, verifiedBy: 'admin', report: { ok: false } });
+    expect(twin.body.report.problems).toEqual([
+      expect.objectContaining({ kind: 'row-altered', checkpoint: 2, interactionId: sealed[6], fields: ['userId'] }),
+    ]);
     const stored = await getLastIntegrityVerify(t.database.db);
     expect(stored?.verifiedAt.toISOString()).toBe(second.verifiedAt);
     expect(stored?.report.problems).toHaveLength(1);
@@ -182,5 +190,6 @@ describe('lastIntegrityVerify', () => {
   it('needs the read scope', async () => {
     const res = await api(t.app, t.keys.write).graphql(LAST);
     expect(res.status).toBe(403);
+    await api(t.app, t.keys.write).get('/api/integrity/verify/last').expect(403);
   });
 });
