@@ -107,7 +107,7 @@ export function IntegrityView({ session }: { session: Session }) {
           </thead>
           <tbody>
             {checkpoints.map((checkpoint) => (
-              <tr key={checkpoint.seq} data-seq={checkpoint.seq}>
+              <tr key={checkpoint.seq} data-seq={checkpoint.seq} data-card="">
                 <td className="num" data-label="#">
                   {checkpoint.seq}
                 </td>
@@ -200,7 +200,7 @@ function VerifyResult({ last }: { last: LastVerify }) {
             </thead>
             <tbody>
               {report.problems.map((problem, i) => (
-                <tr key={i}>
+                <tr key={i} data-card="">
                   <td className="mono small" data-label="Found">
                     {problem.kind}
                   </td>
@@ -213,7 +213,7 @@ function VerifyResult({ last }: { last: LastVerify }) {
                   <td className="small" data-label="Fields">
                     {problem.fields.join(', ') || '—'}
                   </td>
-                  <td className="small" data-label="What">
+                  <td className="small" data-label="What" data-wide="">
                     {problem.message}
                   </td>
                 </tr>
