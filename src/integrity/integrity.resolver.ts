@@ -1,18 +1,21 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { AppError } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
-import { RequireScope } from '../graphql/operation-plan';
+import { RequireScope, Rows } from '../graphql/operation-plan';
 import { parseUuid } from '../input/uuid';
 import { MAX_CHECKPOINT_PAGE, readCheckpointPage, readLatestCheckpoint, type Checkpoint } from './checkpoint';
 import {
   IntegrityCheckpoint,
   IntegrityCheckpointPage,
+  IntegrityLastVerify,
   IntegrityVerifyReport,
   InteractionProof,
+  InteractionProofSet,
   VerifyIntegrityInput,
 } from './integrity.type';
-import { proveInteraction } from './proof';
-import { verifyLog, type VerifyReport } from './verify';
+import { getLastIntegrityVerify, runIntegrityVerify } from './last-verify';
+import { MAX_PROOF_IDS, proveInteraction, proveInteractions } from './proof';
+import type { VerifyReport } from './verify';
 
 @Resolver()
 export class IntegrityResolver {
@@ -56,12 +59,40 @@ export class IntegrityResolver {
     return proveInteraction(db, parseUuid(id, 'id'));
   }
 
+  @RequireScope('read')
+  @Rows({ lengthOf: 'ids' })
+  @Query(() => InteractionProofSet, {
+    description: `Inclusion proofs of up to ${MAX_PROOF_IDS} interactions at once, each checkpoint once (a page of the console).`,
+  })
+  interactionProofs(
+    @Arg('ids', () => [ID], { description: `Interaction ids, at most ${MAX_PROOF_IDS}.` }) ids: string[],
+    @Ctx() { db }: GraphQLContext,
+  ) {
+    if (ids.length > MAX_PROOF_IDS) {
+      throw new AppError('VALIDATION_ERROR', `ids holds at most ${MAX_PROOF_IDS} interactions`, { field: 'ids' });
+    }
+    return proveInteractions(
+      db,
+      ids.map((id) => parseUuid(id, 'ids')),
+    );
+  }
+
+  @RequireScope('read')
+  @Query(() => IntegrityLastVerify, {
+    description:
+      'The result of the last verification (verifyIntegrity) on any instance; its fields are null before the first.',
+  })
+  async lastIntegrityVerify(@Ctx() { db }: GraphQLContext): Promise<IntegrityLastVerify> {
+    return (await getLastIntegrityVerify(db)) ?? { report: null, verifiedAt: null, durationMs: null, verifiedBy: null };
+  }
+
   @RequireScope('admin')
   @Mutation(() => IntegrityVerifyReport, {
-    description: 'Re-hashes the sealed log (or a range of checkpoints) and reports what does not match: admin.',
+    description:
+      'Re-hashes the sealed log (or a range of checkpoints) and reports what does not match, kept as the last result (lastIntegrityVerify): admin.',
   })
   async verifyIntegrity(
-    @Ctx() { db, config, integrityKey }: GraphQLContext,
+    @Ctx() { db, config, integrityKey, principal }: GraphQLContext,
     @Arg('input', () => VerifyIntegrityInput, { nullable: true }) input: VerifyIntegrityInput | null,
   ): Promise<VerifyReport> {
     if (!integrityKey) {
@@ -75,6 +106,12 @@ export class IntegrityResolver {
     if (from < 1 || (to !== undefined && to < from)) {
       throw new AppError('VALIDATION_ERROR', 'from must be 1 or more and to at least from', { field: 'from' });
     }
-    return verifyLog(db.sql, { key: integrityKey, from, to, archiveDir: config.archiveDir });
+    return runIntegrityVerify(db, {
+      key: integrityKey,
+      from,
+      to,
+      archiveDir: config.archiveDir,
+      verifiedBy: principal?.name ?? null,
+    });
   }
 }

@@ -1,6 +1,7 @@
 import {
   RestIntegrityCheckpointsDocument,
   RestInteractionProofDocument,
+  RestLastIntegrityVerifyDocument,
   RestLatestIntegrityCheckpointDocument,
   RestVerifyIntegrityDocument,
 } from '../generated/graphql';
@@ -70,5 +71,15 @@ export const integrityRoutes: RestRoute[] = [
     variables: ({ body }) => ({ input: (body ?? {}) as { from?: number; to?: number } }),
     present: (data) => data.verifyIntegrity,
     response: ref('IntegrityVerifyReport'),
+  }),
+  operationRoute({
+    method: 'get',
+    path: '/api/integrity/verify/last',
+    summary: 'The result of the last verification, whichever instance ran it (every field null before the first)',
+    scope: 'read',
+    operation: RestLastIntegrityVerifyDocument,
+    variables: () => ({}),
+    present: (data) => data.lastIntegrityVerify,
+    response: ref('IntegrityLastVerify'),
   }),
 ];

@@ -78,4 +78,13 @@ export const INTEGRITY_SCHEMAS = {
       }),
     },
   }),
+  IntegrityLastVerify: object(
+    {
+      report: { oneOf: [ref('IntegrityVerifyReport'), { type: 'null' }] },
+      verifiedAt: { ...nullable('string', { format: 'date-time' }), description: 'When it ended.' },
+      durationMs: nullable('integer', { minimum: 0, description: 'How long it ran, in milliseconds.' }),
+      verifiedBy: nullable('string', { description: 'Name of the API key that ran it.' }),
+    },
+    'The last verification of the sealed log (POST /api/integrity/verify): every field is null before the first.',
+  ),
 } satisfies Record<string, JsonSchema>;

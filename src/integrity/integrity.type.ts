@@ -137,3 +137,41 @@ export class VerifyIntegrityInput {
   @Field(() => Int, { nullable: true, description: 'Last checkpoint (default the latest).' })
   to?: number | null;
 }
+
+@ObjectType({
+  description:
+    'Inclusion proofs of several interactions (a page of the console), each checkpoint once: a client checks each proof itself (docs/integrity.md).',
+})
+export class InteractionProofSet {
+  @Field(() => [InteractionProof], { description: 'One per sealed interaction asked, in the order asked.' })
+  proofs!: InteractionProof[];
+
+  @Field(() => [ID], { description: 'Interactions no checkpoint seals yet (unknown, or newer than the latest seal).' })
+  unsealed!: string[];
+
+  @Field(() => [ID], {
+    description: 'Interactions sealed in a checkpoint that is no longer in the database (verify: checkpoint-missing).',
+  })
+  orphaned!: string[];
+
+  @Field(() => [IntegrityCheckpoint], { description: 'The checkpoints of the proofs, each once, by seq.' })
+  checkpoints!: IntegrityCheckpoint[];
+}
+
+@ObjectType({
+  description:
+    'The last verification of the sealed log, whichever instance and key ran it: every field is null before the first.',
+})
+export class IntegrityLastVerify {
+  @Field(() => IntegrityVerifyReport, { nullable: true })
+  report!: IntegrityVerifyReport | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it ended.' })
+  verifiedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'How long it ran, in milliseconds.' })
+  durationMs!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Name of the API key that ran it.' })
+  verifiedBy!: string | null;
+}

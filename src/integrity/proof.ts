@@ -1,9 +1,13 @@
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
 import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
+import { auditPaths } from './audit-paths';
 import { canonicalJson, canonicalRowBytes, canonicalValues } from './canonical';
 import { readCheckpoints, type Checkpoint } from './checkpoint';
-import { inclusionPath, leafHash } from './merkle';
+import { leafHash } from './merkle';
+
+/** Most interactions one `interactionProofs` call proves: a page of the console's list. */
+export const MAX_PROOF_IDS = 100;
 
 /** An inclusion proof of one interaction in its checkpoint (RFC 6962 audit path), with the row as stored now. */
 export interface InteractionProof {
@@ -21,38 +25,115 @@ export interface InteractionProof {
   matches: boolean;
 }
 
+/** The proofs of several interactions, and what became of those without one. */
+export interface InteractionProofSet {
+  /** One per sealed interaction, in the order asked. */
+  proofs: InteractionProof[];
+  /** Interactions no checkpoint seals: unknown, or written after the latest checkpoint. */
+  unsealed: string[];
+  /** Interactions whose leaf names a checkpoint that is no longer in the database (verify: checkpoint-missing). */
+  orphaned: string[];
+  /** The checkpoints of the proofs, each once, by seq. */
+  checkpoints: Checkpoint[];
+}
+
+/** Sorted numbers as runs of consecutive ones: [1, 2, 3, 7] → [[1, 3], [7, 7]]. */
+function runsOf(sorted: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const n of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
+}
+
+/**
+ * The proofs that interactions `ids` (lower-case UUIDs, at most MAX_PROOF_IDS) are in the checkpoints that sealed
+ * them. Four reads whatever the count (the checkpoints: one per run of consecutive numbers, usually one): the leaves
+ * naming them, their checkpoints, every leaf of those checkpoints (each tree built once) and the rows as stored now.
+ */
+export async function proveInteractions(db: Database, ids: readonly string[]): Promise<InteractionProofSet> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return { proofs: [], unsealed: [], orphaned: [], checkpoints: [] };
+  const leaves = await db.sql.query<{ id: string; seq: string; leafIndex: number }>(
+    `SELECT DISTINCT ON (interaction_id) interaction_id AS id, checkpoint_seq::text AS seq, leaf_index AS "leafIndex"
+     FROM integrity_leaves WHERE interaction_id = ANY($1::uuid[]) ORDER BY interaction_id, checkpoint_seq`,
+    [wanted],
+  );
+  const leafOf = new Map(leaves.map((leaf) => [leaf.id, { seq: Number(leaf.seq), index: leaf.leafIndex }]));
+  const seqs = [...new Set([...leafOf.values()].map((leaf) => leaf.seq))].sort((a, b) => a - b);
+  const [checkpoints, trees, rows] = await Promise.all([
+    Promise.all(runsOf(seqs).map(([from, to]) => readCheckpoints(db.sql, { from, to }))).then((runs) => runs.flat()),
+    db.sql.query<{ seq: string; hash: Buffer | Uint8Array }>(
+      `SELECT checkpoint_seq::text AS seq, leaf_hash AS hash FROM integrity_leaves WHERE checkpoint_seq = ANY($1::bigint[])
+       ORDER BY checkpoint_seq, leaf_index`,
+      [seqs],
+    ),
+    db.sql.query<InteractionRecord>(`SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = ANY($1::uuid[])`, [
+      [...leafOf.keys()],
+    ]),
+  ]);
+  const bySeq = new Map(checkpoints.map((checkpoint) => [checkpoint.seq, checkpoint]));
+  const hashesOf = new Map<number, Buffer[]>();
+  for (const row of trees) {
+    const seq = Number(row.seq);
+    if (!hashesOf.has(seq)) hashesOf.set(seq, []);
+    hashesOf.get(seq)!.push(Buffer.from(row.hash));
+  }
+  const rowOf = new Map(rows.map((row) => [row.id.toLowerCase(), row]));
+  const pathsOf = new Map(
+    [...hashesOf].map(([seq, hashes]) => [
+      seq,
+      auditPaths(
+        hashes,
+        [...leafOf.values()].filter((leaf) => leaf.seq === seq).map((leaf) => leaf.index),
+      ),
+    ]),
+  );
+
+  const set: InteractionProofSet = { proofs: [], unsealed: [], orphaned: [], checkpoints: [] };
+  for (const id of wanted) {
+    const leaf = leafOf.get(id);
+    if (!leaf) {
+      set.unsealed.push(id);
+      continue;
+    }
+    const checkpoint = bySeq.get(leaf.seq);
+    if (!checkpoint) {
+      set.orphaned.push(id);
+      continue;
+    }
+    const hashes = hashesOf.get(leaf.seq)!;
+    const sealed = hashes[leaf.index];
+    const row = rowOf.get(id);
+    set.proofs.push({
+      interactionId: id,
+      checkpoint,
+      leafIndex: leaf.index,
+      treeSize: hashes.length,
+      leafHash: sealed.toString('hex'),
+      path: pathsOf
+        .get(leaf.seq)!
+        .get(leaf.index)!
+        .map((hash) => hash.toString('hex')),
+      canonical: row ? canonicalJson(canonicalValues(row)) : null,
+      matches: row ? leafHash(canonicalRowBytes(row)).equals(sealed) : false,
+    });
+  }
+  set.checkpoints = checkpoints.filter((checkpoint) => set.proofs.some((proof) => proof.checkpoint === checkpoint));
+  return set;
+}
+
 /**
  * The proof that interaction `id` is in the checkpoint that sealed it. NOT_FOUND when no such interaction was sealed
- * (unknown, or written after the latest checkpoint).
+ * (unknown, or written after the latest checkpoint), or when its checkpoint is gone.
  */
 export async function proveInteraction(db: Database, id: string): Promise<InteractionProof> {
-  const [leaf] = await db.sql.query<{ seq: string; leafIndex: number }>(
-    `SELECT checkpoint_seq::text AS seq, leaf_index AS "leafIndex" FROM integrity_leaves WHERE interaction_id = $1
-     ORDER BY checkpoint_seq LIMIT 1`,
-    [id],
-  );
-  if (!leaf)
+  const { proofs, orphaned } = await proveInteractions(db, [id]);
+  if (orphaned.length > 0) throw new AppError('NOT_FOUND', `The checkpoint of interaction ${id} is missing`);
+  if (proofs.length === 0) {
     throw new AppError('NOT_FOUND', `Interaction ${id} is not sealed in a checkpoint (unknown, or too recent)`);
-  const seq = Number(leaf.seq);
-  const [checkpoint] = await readCheckpoints(db.sql, { from: seq, to: seq });
-  if (!checkpoint) throw new AppError('NOT_FOUND', `Checkpoint #${seq} of interaction ${id} is missing`);
-  const leaves = await db.sql.query<{ hash: Buffer | Uint8Array }>(
-    `SELECT leaf_hash AS hash FROM integrity_leaves WHERE checkpoint_seq = $1 ORDER BY leaf_index`,
-    [seq],
-  );
-  const hashes = leaves.map((row) => Buffer.from(row.hash));
-  const [row] = await db.sql.query<InteractionRecord>(`SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`, [
-    id,
-  ]);
-  const sealed = hashes[leaf.leafIndex];
-  return {
-    interactionId: id,
-    checkpoint,
-    leafIndex: leaf.leafIndex,
-    treeSize: hashes.length,
-    leafHash: sealed.toString('hex'),
-    path: inclusionPath(hashes, leaf.leafIndex).map((hash) => hash.toString('hex')),
-    canonical: row ? canonicalJson(canonicalValues(row)) : null,
-    matches: row ? leafHash(canonicalRowBytes(row)).equals(sealed) : false,
-  };
+  }
+  return proofs[0];
 }

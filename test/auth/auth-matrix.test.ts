@@ -123,6 +123,7 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   'GET /api/integrity/checkpoints/latest': async () => ({ path: '/api/integrity/checkpoints/latest' }),
   'GET /api/interactions/:id/proof': async () => ({ path: `/api/interactions/${fixture.interactionId}/proof` }),
   'POST /api/integrity/verify': async () => ({ path: '/api/integrity/verify', body: {} }),
+  'GET /api/integrity/verify/last': async () => ({ path: '/api/integrity/verify/last' }),
   'GET /api/keys': async () => ({ path: '/api/keys' }),
   'POST /api/keys': async () => ({ path: '/api/keys', body: { name: 'sample', scopes: ['read'] } }),
   'DELETE /api/keys/:id': async () => ({

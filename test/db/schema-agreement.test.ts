@@ -276,3 +276,25 @@ describe('Retention tables', () => {
     await prisma().retentionState.update({ where: { id: 1 }, data: { lastRunAt: null } });
   });
 });
+
+describe('IntegrityVerifyState', () => {
+  it('creates, reads, updates and deletes its one row with every field', async () => {
+    const verifiedAt = new Date('2026-12-09T10:00:00.123Z');
+    const report = { ok: true, checkpoints: 1, rows: 2, problems: [] };
+    const created = await prisma().integrityVerifyState.create({
+      data: { id: 1, report, verifiedAt, durationMs: 12, verifiedBy: 'admin' },
+    });
+    expect(created).toEqual({ id: 1, report, verifiedAt, durationMs: 12, verifiedBy: 'admin' });
+    expect(await prisma().integrityVerifyState.findUnique({ where: { id: 1 } })).toEqual(created);
+    const updated = await prisma().integrityVerifyState.update({
+      where: { id: 1 },
+      data: { report: { ok: false }, verifiedBy: null },
+    });
+    expect(updated).toMatchObject({ report: { ok: false }, verifiedBy: null });
+    await expect(
+      prisma().integrityVerifyState.create({ data: { id: 2, report, verifiedAt, durationMs: 1 } }),
+    ).rejects.toThrow();
+    await prisma().integrityVerifyState.delete({ where: { id: 1 } });
+    expect(await prisma().integrityVerifyState.count()).toBe(0);
+  });
+});

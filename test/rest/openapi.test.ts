@@ -259,6 +259,10 @@ const REPLAYS: Record<string, Replay[]> = {
     { key: 'admin', path: () => '/api/integrity/verify', body: {}, status: 200 },
     { key: 'admin', path: () => '/api/integrity/verify', body: { from: 0 }, status: 400 },
   ],
+  'GET /api/integrity/verify/last': [
+    { key: 'read', path: () => '/api/integrity/verify/last', status: 200 },
+    { key: 'write', path: () => '/api/integrity/verify/last', status: 403 },
+  ],
   'GET /api/retention': [
     { key: 'admin', path: () => '/api/retention', status: 200 },
     { key: 'read', path: () => '/api/retention', status: 403 },

@@ -4,6 +4,7 @@ import { LookupsProvider } from './lookups';
 import { Link, navigate, useLocation } from './router';
 import { getSession, hasScope, saveSession, type Session } from './session';
 import { ActivityView } from './views/ActivityView';
+import { IntegrityView } from './views/IntegrityView';
 import { InteractionsView } from './views/InteractionsView';
 import { LookupsView } from './views/LookupsView';
 import { SignInView } from './views/SignInView';
@@ -13,6 +14,7 @@ const NAV = [
   { to: '/', label: 'Interactions', match: (p: string) => p === '/' || p.startsWith('/trace/') },
   { to: '/activity', label: 'Activity', match: (p: string) => p.startsWith('/activity') },
   { to: '/lookups', label: 'Lookups', match: (p: string) => p.startsWith('/lookups') },
+  { to: '/integrity', label: 'Integrity', match: (p: string) => p.startsWith('/integrity') },
 ];
 
 export function App() {
@@ -96,6 +98,7 @@ function Route({ path, session }: { path: string; session: Session }) {
   if (trace) return <TraceView uowId={decodeURIComponent(trace[1])} />;
   if (path === '/activity') return <ActivityView />;
   if (path === '/lookups') return <LookupsView session={session} />;
+  if (path === '/integrity') return <IntegrityView session={session} />;
   return (
     <section>
       <h1>Page not found</h1>

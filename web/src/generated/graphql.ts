@@ -119,6 +119,28 @@ export type ConsoleLookupsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ConsoleLookupsQuery = { resourceTypes: Array<{ description: string | null, isSystem: boolean, id: string, mnemonic: string, name: string, icon: string | null, fontColorHex: string | null, bgColorHex: string | null }>, actions: Array<{ description: string | null, isSystem: boolean, id: string, mnemonic: string, name: string, icon: string | null, fontColorHex: string | null, bgColorHex: string | null }>, origins: Array<{ description: string | null, isSystem: boolean, id: string, mnemonic: string, name: string, icon: string | null, fontColorHex: string | null, bgColorHex: string | null }> };
 
+export type ConsoleCheckpointFragment = { seq: number, after: string, through: string, rowCount: number, merkleRoot: string, previousHash: string, keyId: string, sealedAt: string, checkpointHash: string, signature: string };
+
+export type ConsoleInteractionProofsQueryVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+
+export type ConsoleInteractionProofsQuery = { integrityCheckpoints: { keyId: string | null, publicKey: string | null }, interactionProofs: { unsealed: Array<string>, orphaned: Array<string>, proofs: Array<{ interactionId: string, leafIndex: number, treeSize: number, leafHash: string, path: Array<string>, canonical: string | null, matches: boolean, checkpoint: { seq: number } }>, checkpoints: Array<{ seq: number, after: string, through: string, rowCount: number, merkleRoot: string, previousHash: string, keyId: string, sealedAt: string, checkpointHash: string, signature: string }> } };
+
+export type ConsoleIntegrityQueryVariables = Exact<{
+  first: number;
+  before?: number | null | undefined;
+}>;
+
+
+export type ConsoleIntegrityQuery = { newest: { checkpoints: Array<{ seq: number }> }, integrityCheckpoints: { nextBefore: number | null, keyId: string | null, publicKey: string | null, checkpoints: Array<{ seq: number, after: string, through: string, rowCount: number, merkleRoot: string, previousHash: string, keyId: string, sealedAt: string, checkpointHash: string, signature: string }> }, lastIntegrityVerify: { verifiedAt: string | null, durationMs: number | null, verifiedBy: string | null, report: { ok: boolean, checkpoints: number, rows: number, archivedRows: number, fromCheckpoint: number | null, throughCheckpoint: number | null, problems: Array<{ kind: string, checkpoint: number, interactionId: string | null, interactionNumber: number | null, fields: Array<string>, message: string }> } | null } };
+
+export type ConsoleVerifyIntegrityMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleVerifyIntegrityMutation = { verifyIntegrity: { ok: boolean } };
+
 export type ConsoleCreateResourceTypeMutationVariables = Exact<{
   input: LookupInput;
 }>;
@@ -280,6 +302,20 @@ fragment OriginBadge on Origin {
   fontColorHex
   bgColorHex
 }`, {"fragmentName":"InteractionRow"}) as unknown as TypedDocumentString<InteractionRowFragment, unknown>;
+export const ConsoleCheckpointFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleCheckpoint on IntegrityCheckpoint {
+  seq
+  after
+  through
+  rowCount
+  merkleRoot
+  previousHash
+  keyId
+  sealedAt
+  checkpointHash
+  signature
+}
+    `, {"fragmentName":"ConsoleCheckpoint"}) as unknown as TypedDocumentString<ConsoleCheckpointFragment, unknown>;
 export const ConsoleMeDocument = new TypedDocumentString(`
     query ConsoleMe {
   me {
@@ -399,6 +435,100 @@ fragment OriginBadge on Origin {
   fontColorHex
   bgColorHex
 }`) as unknown as TypedDocumentString<ConsoleLookupsQuery, ConsoleLookupsQueryVariables>;
+export const ConsoleInteractionProofsDocument = new TypedDocumentString(`
+    query ConsoleInteractionProofs($ids: [ID!]!) {
+  integrityCheckpoints(first: 1) {
+    keyId
+    publicKey
+  }
+  interactionProofs(ids: $ids) {
+    proofs {
+      interactionId
+      leafIndex
+      treeSize
+      leafHash
+      path
+      canonical
+      matches
+      checkpoint {
+        seq
+      }
+    }
+    unsealed
+    orphaned
+    checkpoints {
+      ...ConsoleCheckpoint
+    }
+  }
+}
+    fragment ConsoleCheckpoint on IntegrityCheckpoint {
+  seq
+  after
+  through
+  rowCount
+  merkleRoot
+  previousHash
+  keyId
+  sealedAt
+  checkpointHash
+  signature
+}`) as unknown as TypedDocumentString<ConsoleInteractionProofsQuery, ConsoleInteractionProofsQueryVariables>;
+export const ConsoleIntegrityDocument = new TypedDocumentString(`
+    query ConsoleIntegrity($first: Int!, $before: Int) {
+  newest: integrityCheckpoints(first: 1) {
+    checkpoints {
+      seq
+    }
+  }
+  integrityCheckpoints(first: $first, before: $before) {
+    checkpoints {
+      ...ConsoleCheckpoint
+    }
+    nextBefore
+    keyId
+    publicKey
+  }
+  lastIntegrityVerify {
+    verifiedAt
+    durationMs
+    verifiedBy
+    report {
+      ok
+      checkpoints
+      rows
+      archivedRows
+      fromCheckpoint
+      throughCheckpoint
+      problems {
+        kind
+        checkpoint
+        interactionId
+        interactionNumber
+        fields
+        message
+      }
+    }
+  }
+}
+    fragment ConsoleCheckpoint on IntegrityCheckpoint {
+  seq
+  after
+  through
+  rowCount
+  merkleRoot
+  previousHash
+  keyId
+  sealedAt
+  checkpointHash
+  signature
+}`) as unknown as TypedDocumentString<ConsoleIntegrityQuery, ConsoleIntegrityQueryVariables>;
+export const ConsoleVerifyIntegrityDocument = new TypedDocumentString(`
+    mutation ConsoleVerifyIntegrity {
+  verifyIntegrity {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleVerifyIntegrityMutation, ConsoleVerifyIntegrityMutationVariables>;
 export const ConsoleCreateResourceTypeDocument = new TypedDocumentString(`
     mutation ConsoleCreateResourceType($input: LookupInput!) {
   createResourceType(input: $input) {

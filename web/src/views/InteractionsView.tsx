@@ -5,6 +5,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { JsonViewer } from '../components/JsonViewer';
 import { LiveStatusBadge } from '../components/LiveStatus';
 import { Pagination } from '../components/Pagination';
+import { SealBadge } from '../components/SealBadge';
 import { ExportButton } from './ExportButton';
 import { RecordedTime } from '../components/Time';
 import { UowId } from '../components/UowId';
@@ -14,6 +15,9 @@ import {
   type InteractionFilterInput,
   type InteractionRowFragment,
 } from '../generated/graphql';
+import { sealExplanation } from '../integrity/seal';
+import { useSeals } from '../integrity/useSeals';
+import type { Seal } from '../integrity/verify';
 import { rowOfItem, useLiveFeed, type LiveStatus } from '../live';
 import { useLookups } from '../lookups';
 import { Link, navigate, useLocation, useUrlNow } from '../router';
@@ -23,6 +27,8 @@ import { TimelineChart } from './TimelineChart';
 import { filterFromSearch, intParam, LOOKUP_FILTERS, TEXT_FILTERS, withParams } from './filters';
 
 let firstRenderMarked = false;
+
+const UNSEALED: Seal = { state: 'unsealed' };
 
 // Live rows kept on screen, and held back while paused: a busy log must not grow the page (or memory) without end.
 // The count of held rows stays exact beyond this; the oldest of them are the ones dropped.
@@ -99,6 +105,9 @@ export function InteractionsView() {
   const liveRows = live && page === 1 ? arrived.filter((row) => !tableIds.has(row.id)) : [];
   const liveIds = new Set(liveRows.map((row) => row.id));
   const rows = [...liveRows, ...tableRows];
+  // One request proves the table's page; rows the live stream brought were just written, so not sealed yet.
+  const tableSeal = useSeals(tableRows.map((row) => row.id));
+  const sealOf = (id: string): Seal => (liveIds.has(id) ? UNSEALED : tableSeal(id));
 
   useEffect(() => {
     // First meaningful render: the first time rows (or the empty state) are on screen.
@@ -145,6 +154,7 @@ export function InteractionsView() {
                   <th scope="col">Origin</th>
                   <th scope="col">User</th>
                   <th scope="col">Unit of work</th>
+                  <th scope="col">Integrity</th>
                   <th scope="col">
                     <span className="visually-hidden">Details</span>
                   </th>
@@ -181,6 +191,9 @@ export function InteractionsView() {
                       <td data-label="Unit of work">
                         <UowId uowId={item.uowId} />
                       </td>
+                      <td data-label="Integrity">
+                        <SealBadge seal={sealOf(item.id)} />
+                      </td>
                       <td>
                         <button
                           type="button"
@@ -196,8 +209,8 @@ export function InteractionsView() {
                     </tr>
                     {openId === item.id ? (
                       <tr className="detail-row" id={`detail-${item.id}`}>
-                        <td colSpan={8}>
-                          <Detail id={item.id} externalReference={item.externalReference} />
+                        <td colSpan={9}>
+                          <Detail id={item.id} externalReference={item.externalReference} seal={sealOf(item.id)} />
                         </td>
                       </tr>
                     ) : null}
@@ -265,7 +278,15 @@ function LiveControls({
   );
 }
 
-function Detail({ id, externalReference }: { id: string; externalReference: string | null | undefined }) {
+function Detail({
+  id,
+  externalReference,
+  seal,
+}: {
+  id: string;
+  externalReference: string | null | undefined;
+  seal: Seal;
+}) {
   const { data, error } = useQuery(ConsoleInteractionDetailDocument, { id });
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => ref.current?.focus(), []);
@@ -280,6 +301,9 @@ function Detail({ id, externalReference }: { id: string; externalReference: stri
             · <span className="muted">External reference</span> <code>{externalReference}</code>
           </>
         ) : null}
+      </p>
+      <p className="small seal-detail" data-testid="seal-detail">
+        <SealBadge seal={seal} /> {sealExplanation(seal)}
       </p>
       {data ? (
         <div className="detail-grid">

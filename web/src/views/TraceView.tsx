@@ -3,6 +3,9 @@ import type { InteractionListItem } from '../../../packages/client/src/types';
 import { Badge } from '../components/Badge';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LiveStatusBadge } from '../components/LiveStatus';
+import { SEAL_COLORS, summariseSeals } from '../integrity/seal';
+import { useSeals } from '../integrity/useSeals';
+import type { Seal } from '../integrity/verify';
 import { Time } from '../components/Time';
 import { ConsoleTraceDocument, type ConsoleTraceQuery, type InteractionRowFragment } from '../generated/graphql';
 import { rowOfItem, useLiveFeed } from '../live';
@@ -96,6 +99,9 @@ export function TraceView({ uowId }: { uowId: string }) {
   // Loaded once the stream has its starting position, so nothing recorded meanwhile falls between the two.
   const { data, error, loading } = useQuery(ConsoleTraceDocument, { uowId }, !feed.started);
   const lookups = useLookups();
+  // The loaded interactions (at most 100) are proved in one request; the live feed's arrivals are not sealed yet.
+  const loaded = data?.trace.interactions.items ?? [];
+  const seal = useSeals(loaded.map((item) => item.id));
   const trace = data?.trace ? withArrivals(data.trace, arrived, lookups.find) : undefined;
   const rows = trace
     ? [...trace.timeline].sort((a, b) => a.offsetMs - b.offsetMs || a.interactionNumber - b.interactionNumber)
@@ -119,6 +125,15 @@ export function TraceView({ uowId }: { uowId: string }) {
         </h1>
         {loading ? <span role="status">Loading…</span> : null}
         {trace ? <LiveStatusBadge status={feed.status} /> : null}
+        {trace ? (
+          <TraceSeal
+            seals={[
+              ...loaded.map((item) => seal(item.id)),
+              ...trace.interactions.items.slice(loaded.length).map((): Seal => ({ state: 'unsealed' })),
+            ]}
+            total={trace.summary.totalInteractions}
+          />
+        ) : null}
       </div>
       <ErrorMessage error={error} title="Could not load this trace." />
       <ErrorMessage error={trace ? feed.error : null} title="Live updates stopped." />
@@ -250,5 +265,23 @@ export function TraceView({ uowId }: { uowId: string }) {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** One badge for the whole trace: all verified in checkpoint #…, or how many are not sealed yet or do not match. */
+function TraceSeal({ seals, total }: { seals: Seal[]; total: number }) {
+  const { state, label } = summariseSeals(seals);
+  const partial = seals.length < total ? ` · first ${seals.length} of ${total} checked` : '';
+  return (
+    <span
+      className="badge seal seal-summary"
+      data-testid="trace-seal"
+      data-seal={state}
+      style={SEAL_COLORS[state]}
+      title="Each interaction's proof and its checkpoint's signature, checked in this browser"
+    >
+      {label}
+      {partial}
+    </span>
   );
 }
