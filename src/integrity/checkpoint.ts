@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database, SqlExecutor } from '../db/database';
-import { readFinalEventsWith } from '../feed/feed.read';
+import { FEED_ORDER_SETTING, readFinalEventsWith } from '../feed/feed.read';
 import { FEED_START, type FeedPosition } from '../feed/feed.position';
 import { canonicalJson, rowDigests } from './canonical';
 import { merkleRoot } from './merkle';
@@ -149,6 +149,7 @@ export async function sealNextCheckpoint(
       const previous = await readLatestCheckpoint(tx);
       if (previous && previous.keyId !== key.keyId) throw new SigningKeyMismatchError(previous, key.keyId);
       const after = previous ? positionOfCursor(previous.through) : FEED_START;
+      await tx.exec(FEED_ORDER_SETTING);
       const events = await readFinalEventsWith(tx, after, maxRows);
       if (events.length === 0) return null;
       const digests = await rowDigests(events.map((event) => event.record));

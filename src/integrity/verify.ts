@@ -131,6 +131,9 @@ export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promi
     checkCheckpointRecord(checkpoint, options.key, report);
     rows += await checkRange(sql, checkpoint, archives, report);
   }
+  if (checkpoints.length > 0) {
+    await checkNumbersUnique(sql, checkpoints[0].seq, checkpoints[checkpoints.length - 1].seq, report);
+  }
   return {
     ok: problems.length === 0,
     checkpoints: checkpoints.length,
@@ -270,7 +273,6 @@ async function checkRange(sql: SqlExecutor, checkpoint: Checkpoint, archives: Ar
       compareRow(archived, leaf, Buffer.from(leaf.leafHash), seq, report);
     }
   }
-  await checkNumbersUnique(sql, seq, report);
   return rows.length;
 }
 
@@ -291,26 +293,32 @@ function compareRow(row: CanonicalRow, leaf: LeafRow, sealed: Buffer, seq: numbe
 }
 
 /**
- * Another row carrying a number this checkpoint sealed: a forged row (numbers are drawn once). It may be anywhere in
- * the log, sealed later or not yet; a row sealed first keeps its number, so the original is never the one named.
+ * Two rows carrying one number: all but the one sealed first were forged (numbers are drawn once). Found in one pass
+ * over the numbers' index, whatever the number of checkpoints; a forged row may be anywhere, sealed later or not yet.
+ * Numbers no checkpoint in [from, to] sealed are left alone.
  */
-async function checkNumbersUnique(sql: SqlExecutor, seq: number, report: Report) {
-  const duplicates = await sql.query<{ interactionId: string; interactionNumber: string; sealedId: string }>(
-    `SELECT i.id AS "interactionId", i.interaction_number::text AS "interactionNumber", l.interaction_id AS "sealedId"
-     FROM integrity_leaves l JOIN interactions i ON i.interaction_number = l.interaction_number AND i.id <> l.interaction_id
-     WHERE l.checkpoint_seq = $1 AND NOT EXISTS (
-       SELECT 1 FROM integrity_leaves e WHERE e.interaction_id = i.id AND e.checkpoint_seq <= l.checkpoint_seq)
-     ORDER BY l.leaf_index`,
-    [seq],
+async function checkNumbersUnique(sql: SqlExecutor, from: number, to: number, report: Report) {
+  const groups = await sql.query<{ number: string; ids: string[] }>(
+    `SELECT interaction_number::text AS number, array_agg(id::text ORDER BY id) AS ids FROM interactions
+     GROUP BY interaction_number HAVING count(*) > 1 ORDER BY interaction_number`,
   );
-  for (const duplicate of duplicates) {
-    report({
-      kind: 'row-inserted',
-      checkpoint: seq,
-      interactionId: duplicate.interactionId,
-      interactionNumber: Number(duplicate.interactionNumber),
-      message: `interaction ${duplicate.interactionId} reuses number ${duplicate.interactionNumber}, sealed in checkpoint #${seq} for interaction ${duplicate.sealedId}: a forged row`,
-    });
+  for (const group of groups) {
+    const sealed = await sql.query<{ id: string; seq: string }>(
+      `SELECT interaction_id::text AS id, min(checkpoint_seq)::text AS seq FROM integrity_leaves
+       WHERE interaction_id = ANY($1::uuid[]) GROUP BY interaction_id ORDER BY min(checkpoint_seq)`,
+      [group.ids],
+    );
+    const first = sealed[0];
+    if (!first || Number(first.seq) < from || Number(first.seq) > to) continue;
+    for (const id of group.ids.filter((candidate) => candidate !== first.id)) {
+      report({
+        kind: 'row-inserted',
+        checkpoint: Number(first.seq),
+        interactionId: id,
+        interactionNumber: Number(group.number),
+        message: `interaction ${id} reuses number ${group.number}, sealed in checkpoint #${first.seq} for interaction ${first.id}: a forged row`,
+      });
+    }
   }
 }
 
