@@ -1,0 +1,77 @@
+/**
+ * Verification across a retention drop: a sealed partition archived and dropped still verifies clean, each of its
+ * rows re-hashed from the archive file; an archive row edited afterwards is named like a row edited in the database;
+ * without the archive directory the verifier says it cannot check those rows instead of passing them.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { generateSigningKey } from '../../src/integrity/signing-key';
+import { verifyLog } from '../../src/integrity/verify';
+import { ensurePartitions } from '../../src/partitions/partition.service';
+import { runRetention } from '../../src/retention/retention.service';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { insertInteraction, type InsertedInteraction } from '../helpers/factories';
+import { sealEverything } from '../helpers/integrity';
+
+const NOW = new Date('2020-03-15T12:00:00Z');
+const key = generateSigningKey();
+let test: TestDatabase;
+let dir: string;
+const january: InsertedInteraction[] = [];
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  dir = mkdtempSync(path.join(tmpdir(), 'integrity-retention-'));
+  await ensurePartitions(test.db, { interval: 'month', now: NOW });
+  for (const day of [5, 10, 31]) {
+    january.push(
+      await insertInteraction(test.db, { interaction: { day }, createdDate: new Date(Date.UTC(2020, 0, day, 8)) }),
+    );
+  }
+  for (const day of [2, 20]) {
+    await insertInteraction(test.db, { interaction: { day }, createdDate: new Date(Date.UTC(2020, 1, day, 8)) });
+  }
+  expect((await sealEverything(test.db, key, 100)).map((c) => c.rowCount)).toEqual([5]);
+  const run = await runRetention(test.db, {
+    policy: { retentionDays: 30, interval: 'month', archiveDir: dir },
+    now: NOW,
+  });
+  expect(run.dropped.map((drop) => [drop.name, drop.rows])).toEqual([['interactions_p20200101', 3]]);
+});
+afterAll(async () => {
+  await test.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('verifies clean across the drop, the dropped rows re-hashed from their archive', async () => {
+  const report = await verifyLog(test.db.sql, { key, archiveDir: dir });
+  expect(report).toMatchObject({ ok: true, checkpoints: 1, rows: 2, archivedRows: 3, problems: [] });
+});
+
+it('names a row edited in the archive file', async () => {
+  const file = path.join(dir, 'interactions-2020-01.ndjson.gz');
+  const original = readFileSync(file);
+  const lines = gunzipSync(original).toString('utf8').split('\n');
+  const edited = lines.map((line) =>
+    line.includes(january[1].id) ? JSON.stringify({ ...JSON.parse(line), interaction: { day: 99 } }) : line,
+  );
+  writeFileSync(file, gzipSync(edited.join('\n')));
+  try {
+    const report = await verifyLog(test.db.sql, { key, archiveDir: dir });
+    expect(report.problems.map((p) => [p.kind, p.interactionId, p.fields])).toEqual([
+      ['row-altered', january[1].id, ['interaction']],
+    ]);
+  } finally {
+    writeFileSync(file, original);
+  }
+});
+
+it('without the archive directory, says the dropped rows cannot be checked', async () => {
+  const report = await verifyLog(test.db.sql, { key });
+  expect(report.ok).toBe(false);
+  expect(report.problems.map((p) => [p.kind, p.interactionId])).toEqual(
+    january.map((row) => ['archive-unreadable', row.id]),
+  );
+});
