@@ -72,7 +72,18 @@ async function main() {
     log,
   });
   // Tamper evidence (docs/integrity.md): the signing key, made on first start like the admin key, and the sealer.
-  const integrityKey = config.checkpointSeconds > 0 ? await loadOrCreateSigningKey(config.integrityKeyFile) : null;
+  const integrityKey =
+    config.checkpointSeconds > 0
+      ? await loadOrCreateSigningKey(config.integrityKeyFile).catch((error: NodeJS.ErrnoException) => {
+          // An unwritable default (a read-only image with DATABASE_URL) is the user's to fix: one plain line.
+          throw new ConfigError(
+            'INTEGRITY_KEY_FILE',
+            config.integrityKeyFile,
+            `the signing key cannot be read or made there (${error.code ?? error.message}): point it at a ` +
+              'writable file, or set CHECKPOINT_SECONDS=0 to turn sealing off',
+          );
+        })
+      : null;
   if (integrityKey?.created) {
     process.stdout.write(
       `\n  First start: created the integrity signing key ${integrityKey.keyId} in ${config.integrityKeyFile}.\n` +

@@ -11,17 +11,18 @@ import {
 import type { SigningKey } from './signing-key';
 
 export interface SealerOptions {
-  /** CHECKPOINT_SECONDS: the longest a final row waits to be sealed. */
+  /** CHECKPOINT_SECONDS: how often a seal is due (sooner with CHECKPOINT_ROWS waiting). */
   intervalSeconds: number;
   /** CHECKPOINT_ROWS: rows per checkpoint at most; as many waiting seal at the next look. */
   maxRows: number;
   /**
-   * CHECKPOINT_CPU_SHARE: after each checkpoint the sealer pauses so that sealing takes at most this share of the
-   * time (1: no pause). Sealing costs CPU per row like writing does; on a busy machine the share is what writes keep.
+   * CHECKPOINT_CPU_SHARE: after each checkpoint of a backlog the sealer pauses so that sealing takes at most this
+   * share of the time (1: no pause). Sealing costs CPU per row much as writing does: on a busy machine a larger share
+   * slows writes.
    */
   cpuShare: number;
   log: Logger;
-  /** Told of every checkpoint sealed (metrics). */
+  /** Told of every checkpoint sealed. */
   onSealed?: (checkpoint: Checkpoint) => void;
 }
 

@@ -180,6 +180,18 @@ describe('path', () => {
   });
 });
 
+it('a signing key file that cannot be made stops the start with one line naming INTEGRITY_KEY_FILE', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'interactions-key-file-'));
+  try {
+    const failure = startService({ DATA_DIR: dataDir, INTEGRITY_KEY_FILE: '/dev/null/integrity-key.pem' }, 120_000);
+    await expect(failure).rejects.toThrow(
+      /\nINTEGRITY_KEY_FILE=\/dev\/null\/integrity-key\.pem is not valid: the signing key cannot be read or made there \(ENOTDIR\): point it at a writable file, or set CHECKPOINT_SECONDS=0 to turn sealing off\n$/,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 it('the real service exits 1 with the one line on stderr', async () => {
   const failure = startService({ LOG_LEVEL: 'loud' }, 60_000);
   await expect(failure).rejects.toThrow(
