@@ -137,3 +137,16 @@ it('exits 2 with the usage on bad arguments', async () => {
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('usage: interactions-verify');
 });
+
+it('is what `npm run verify --` runs', async () => {
+  const help = await new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(
+      'npm',
+      ['run', '-s', 'verify', '--', '--help'],
+      { cwd: path.resolve(__dirname, '../..') },
+      (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+    );
+  });
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/^usage: interactions-verify --public-key <file>/);
+});
