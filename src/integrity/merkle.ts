@@ -38,35 +38,43 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
   return level[0];
 }
 
-/** Largest power of two strictly below n (n ≥ 2). */
-function split(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
+/**
+ * The RFC 6962 audit paths of several leaves of one tree, from one pass over it: the tree is built level by level as
+ * merkleRoot builds it (adjacent nodes pair up, a last unpaired node moves up as it is), and a leaf's path is its
+ * sibling at each level where it has one. O(n) hashes for the tree, O(log n) per path: a page of 100 proofs in a
+ * checkpoint of 10,000 rows builds the tree once.
+ */
+export function auditPaths(leaves: readonly Buffer[], indices: readonly number[]): Map<number, Buffer[]> {
+  for (const index of indices) {
+    if (!Number.isInteger(index) || index < 0 || index >= leaves.length)
+      throw new RangeError('leaf index out of range');
+  }
+  const levels: Buffer[][] = [leaves.slice()];
+  for (let level = levels[0]; level.length > 1;) {
+    const next: Buffer[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i], level[i + 1]));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]);
+    levels.push(next);
+    level = next;
+  }
+  const paths = new Map<number, Buffer[]>();
+  for (const index of indices) {
+    const path: Buffer[] = [];
+    let i = index;
+    for (const level of levels.slice(0, -1)) {
+      const sibling = i ^ 1;
+      // No sibling: the node is the last of an odd level and moves up unchanged, adding nothing to the path.
+      if (sibling < level.length) path.push(level[sibling]);
+      i >>= 1;
+    }
+    paths.set(index, path);
+  }
+  return paths;
 }
 
-/** PATH(m, D[n]) of RFC 6962 2.1.1: the sibling hashes from the leaf up, over leaf hashes. */
+/** PATH(m, D[n]) of RFC 6962 2.1.1 over leaf hashes: the sibling hashes from the leaf up (auditPaths of one leaf). */
 export function inclusionPath(leaves: readonly Buffer[], index: number): Buffer[] {
-  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) throw new RangeError('leaf index out of range');
-  const path: Buffer[] = [];
-  let start = 0;
-  let end = leaves.length;
-  let m = index;
-  // Walk down from the root, keeping the sibling subtree of each step; the path lists them leaf-first.
-  const siblings: Buffer[] = [];
-  while (end - start > 1) {
-    const k = split(end - start);
-    if (m < k) {
-      siblings.push(merkleRoot(leaves.slice(start + k, end)));
-      end = start + k;
-    } else {
-      siblings.push(merkleRoot(leaves.slice(start, start + k)));
-      start += k;
-      m -= k;
-    }
-  }
-  for (let i = siblings.length - 1; i >= 0; i -= 1) path.push(siblings[i]);
-  return path;
+  return auditPaths(leaves, [index]).get(index)!;
 }
 
 /** RFC 9162 2.1.3.2: true when `path` proves the leaf hash at `index` of a tree of `size` leaves under `root`. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { auditPaths } from '../../src/integrity/audit-paths';
-import { inclusionPath, merkleRoot, verifyInclusion } from '../../src/integrity/merkle';
+import { auditPaths, inclusionPath, merkleRoot, verifyInclusion } from '../../src/integrity/merkle';
 
 const leaf = (i: number) => createHash('sha256').update(`leaf ${i}`).digest();
 
