@@ -65,6 +65,16 @@ export async function readFinalEventsWith(sql: SqlExecutor, after: FeedPosition,
   return rows.map(toEvent);
 }
 
+/** How many final rows follow `after`, counted up to `limit` on the feed index (never more index entries). */
+export async function countFinalEventsAfter(sql: SqlExecutor, after: FeedPosition, limit: number): Promise<number> {
+  const [{ waiting }] = await sql.query<{ waiting: number }>(
+    `SELECT count(*)::int AS waiting FROM (SELECT 1 FROM interactions
+       WHERE feed_xid < ${HORIZON} AND (${FEED_ORDER}) > ($1::xid8, $2::bigint) LIMIT $3) w`,
+    [after.xid.toString(), after.number, limit],
+  );
+  return waiting;
+}
+
 /**
  * True when committed rows wait above the horizon: a transaction that started earlier is still running. They become
  * final when it ends, which may send no NOTIFY (it need not write interactions), so the reader looks again soon.

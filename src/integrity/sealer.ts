@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { FEED_START } from '../feed/feed.position';
+import { countFinalEventsAfter } from '../feed/feed.read';
 import {
   SigningKeyMismatchError,
   positionOfCursor,
@@ -45,14 +46,7 @@ export function startSealer(db: Database, key: SigningKey, options: SealerOption
   const rowsWaiting = async () => {
     const latest = await readLatestCheckpoint(db.sql);
     const after = latest ? positionOfCursor(latest.through) : FEED_START;
-    // Counted up to maxRows on the feed position index: never more than that many index entries.
-    const [{ waiting }] = await db.sql.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM (SELECT 1 FROM interactions
-         WHERE feed_xid < pg_snapshot_xmin(pg_current_snapshot())
-           AND (feed_xid, interaction_number) > ($1::xid8, $2::bigint) LIMIT $3) w`,
-      [after.xid.toString(), after.number, maxRows],
-    );
-    return waiting;
+    return countFinalEventsAfter(db.sql, after, maxRows);
   };
 
   // A pause between checkpoints that stop() can cut short.
