@@ -1,10 +1,9 @@
 import type { Database } from '../db/database';
 import { AppError } from '../errors/app-error';
 import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
-import { auditPaths } from './audit-paths';
-import { canonicalJson, canonicalRowBytes, canonicalValues } from './canonical';
+import { canonicalRowBytes } from './canonical';
 import { readCheckpoints, type Checkpoint } from './checkpoint';
-import { leafHash } from './merkle';
+import { auditPaths, leafHash } from './merkle';
 
 /** Most interactions one `interactionProofs` call proves: a page of the console's list. */
 export const MAX_PROOF_IDS = 100;
@@ -107,6 +106,8 @@ export async function proveInteractions(db: Database, ids: readonly string[]): P
     const hashes = hashesOf.get(leaf.seq)!;
     const sealed = hashes[leaf.index];
     const row = rowOf.get(id);
+    // Serialised once: the text answered is the one hashed.
+    const bytes = row ? canonicalRowBytes(row) : null;
     set.proofs.push({
       interactionId: id,
       checkpoint,
@@ -117,8 +118,8 @@ export async function proveInteractions(db: Database, ids: readonly string[]): P
         .get(leaf.seq)!
         .get(leaf.index)!
         .map((hash) => hash.toString('hex')),
-      canonical: row ? canonicalJson(canonicalValues(row)) : null,
-      matches: row ? leafHash(canonicalRowBytes(row)).equals(sealed) : false,
+      canonical: bytes ? bytes.toString('utf8') : null,
+      matches: bytes ? leafHash(bytes).equals(sealed) : false,
     });
   }
   set.checkpoints = checkpoints.filter((checkpoint) => set.proofs.some((proof) => proof.checkpoint === checkpoint));
