@@ -5,9 +5,16 @@ import {
   RestLatestIntegrityCheckpointDocument,
   RestVerifyIntegrityDocument,
 } from '../generated/graphql';
-import { operationRoute, type RestRoute } from '../rest/route';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../errors/app-error';
+import { operationRoute, streamRoute, type RestRoute } from '../rest/route';
 import { MAX_INT, PARAMS, ref } from '../rest/schema';
+import { sealBundleText } from './bundle';
 import { MAX_CHECKPOINT_PAGE } from './checkpoint';
+
+const checkpointNumber = (name: string, description: string) =>
+  PARAMS.query(name, description, { type: 'integer', minimum: 1, maximum: MAX_INT });
 
 /** REST routes of tamper evidence (docs/integrity.md). */
 export const integrityRoutes: RestRoute[] = [
@@ -47,6 +54,42 @@ export const integrityRoutes: RestRoute[] = [
     }),
     present: ({ integrityCheckpoints: { checkpoints, ...rest } }) => ({ data: checkpoints, ...rest }),
     response: ref('IntegrityCheckpointPage'),
+  }),
+  streamRoute({
+    method: 'get',
+    path: '/api/integrity/checkpoints/export',
+    summary: 'Every checkpoint (or from–to), oldest first, each with its leaves: what the offline verifier reads',
+    description:
+      'NDJSON, one checkpoint a line: the members of a checkpoint and `leaves`, its sealed rows in tree order (id, ' +
+      'number, created date, leaf hash, field hints). Beside an export in feed order (`GET /api/interactions/export' +
+      '?order=feed`) or an archive, it lets `interactions-verify` check every row without the database ' +
+      '(docs/integrity.md). Read a page of checkpoints at a time, with backpressure.',
+    scope: 'read',
+    params: [
+      checkpointNumber('from', 'First checkpoint (default 1).'),
+      checkpointNumber('to', 'Last checkpoint (default the latest).'),
+    ],
+    errors: ['VALIDATION_ERROR'],
+    produces: { 'application/x-ndjson': ref('IntegrityBundleLine') },
+    async handle(request, context, res) {
+      await context.chargeRateLimit('read', 1);
+      const from = request.query.from as number | undefined;
+      const to = request.query.to as number | undefined;
+      if (from !== undefined && to !== undefined && from > to) {
+        throw new AppError('VALIDATION_ERROR', 'from must be 1 or more and to at least from', { field: 'from' });
+      }
+      res.status(200);
+      res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+      res.setHeader('content-disposition', 'attachment; filename="checkpoints.ndjson"');
+      res.setHeader('cache-control', 'no-store');
+      try {
+        await pipeline(Readable.from(sealBundleText(context.db.sql, { from, to })), res);
+      } catch (error) {
+        // The client went away: nothing to answer, and nothing went wrong on this side.
+        if (res.destroyed || res.req.destroyed) return;
+        throw error;
+      }
+    },
   }),
   operationRoute({
     method: 'get',

@@ -3,21 +3,24 @@ import { MAX_INT, dateTime, nullable, object, ref, uuid } from '../rest/schema';
 
 const hex64: JsonSchema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 
+/** The members of a checkpoint as the API answers it. */
+const checkpointProperties: Record<string, JsonSchema> = {
+  seq: { type: 'integer', minimum: 1 },
+  after: { type: 'string', description: 'Feed cursor the range starts after ("0": the start of the log).' },
+  through: { type: 'string', description: "Feed cursor of the range's last row." },
+  rowCount: { type: 'integer', minimum: 1 },
+  merkleRoot: { ...hex64, description: 'RFC 6962 tree hash of the rows in feed order.' },
+  previousHash: { ...hex64, description: 'checkpointHash of the previous checkpoint (zeros for the first).' },
+  checkpointHash: { ...hex64, description: 'SHA-256 of the signed body.' },
+  keyId: { type: 'string', description: 'Id of the Ed25519 signing key.' },
+  signature: { type: 'string', description: 'Ed25519 signature of the canonical body, base64.' },
+  sealedAt: dateTime,
+};
+
 /** The component schemas of the integrity routes (OpenAPI `components.schemas`): they document and validate. */
 export const INTEGRITY_SCHEMAS = {
   IntegrityCheckpoint: object(
-    {
-      seq: { type: 'integer', minimum: 1 },
-      after: { type: 'string', description: 'Feed cursor the range starts after ("0": the start of the log).' },
-      through: { type: 'string', description: "Feed cursor of the range's last row." },
-      rowCount: { type: 'integer', minimum: 1 },
-      merkleRoot: { ...hex64, description: 'RFC 6962 tree hash of the rows in feed order.' },
-      previousHash: { ...hex64, description: 'checkpointHash of the previous checkpoint (zeros for the first).' },
-      checkpointHash: { ...hex64, description: 'SHA-256 of the signed body.' },
-      keyId: { type: 'string', description: 'Id of the Ed25519 signing key.' },
-      signature: { type: 'string', description: 'Ed25519 signature of the canonical body, base64.' },
-      sealedAt: dateTime,
-    },
+    checkpointProperties,
     'A signed checkpoint over a closed range of the feed (docs/integrity.md).',
   ),
   IntegrityCheckpointPage: object({
@@ -28,6 +31,25 @@ export const INTEGRITY_SCHEMAS = {
       description: 'Its public key (PEM). A verifier holds its own copy: one read from the service proves nothing.',
     }),
   }),
+  IntegrityBundleLine: {
+    type: 'object',
+    description: 'One line of GET /api/integrity/checkpoints/export: a checkpoint with its leaves in tree order.',
+    properties: {
+      ...checkpointProperties,
+      leaves: {
+        type: 'array',
+        items: object({
+          interactionId: uuid,
+          interactionNumber: { type: 'integer', minimum: 1 },
+          createdDate: dateTime,
+          leafHash: hex64,
+          fieldHints: { type: 'string', pattern: '^([0-9a-f]{4})*$', description: '2 bytes a field, hex.' },
+        }),
+      },
+    },
+    required: [...Object.keys(checkpointProperties), 'leaves'],
+    additionalProperties: false,
+  },
   InteractionProof: object({
     interactionId: uuid,
     checkpoint: ref('IntegrityCheckpoint'),

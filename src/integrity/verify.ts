@@ -71,7 +71,7 @@ export interface VerifyOptions {
   published?: Checkpoint[];
 }
 
-interface LeafRow {
+export interface LeafRow {
   leafIndex: number;
   interactionId: string;
   interactionNumber: string;
@@ -82,12 +82,10 @@ interface LeafRow {
 
 type RangeRow = InteractionRecord;
 
-/** Re-hashes the sealed log in the database and reports what does not match its signed checkpoints. */
-export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promise<VerifyReport> {
+/** A list of findings and the function that adds one (at most MAX_PROBLEMS; the same row's kind once). */
+export function problemList(): { problems: IntegrityProblem[]; report: Report } {
   const problems: IntegrityProblem[] = [];
-  const report = (
-    problem: Omit<IntegrityProblem, 'interactionId' | 'interactionNumber' | 'fields'> & Partial<IntegrityProblem>,
-  ) => {
+  const report: Report = (problem) => {
     // A forged row inside a sealed range that also reuses a number is one finding, not two.
     const again = problems.some(
       (known) =>
@@ -97,6 +95,42 @@ export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promi
       problems.push({ interactionId: null, interactionNumber: null, fields: [], ...problem });
     }
   };
+  return { problems, report };
+}
+
+/**
+ * The link from the checkpoint before (or the start) to `checkpoint`: numbered without a gap, chained by hash and by
+ * range. `previous` is the last checkpoint seen, `expectedSeq` the number that should follow it.
+ */
+export function checkLink(
+  checkpoint: Pick<Checkpoint, 'seq' | 'previousHash' | 'after'>,
+  previous: Pick<Checkpoint, 'checkpointHash' | 'through'> | undefined,
+  expectedSeq: number,
+  report: Report,
+): void {
+  if (checkpoint.seq !== expectedSeq) {
+    const missing = expectedSeq === checkpoint.seq - 1 ? `#${expectedSeq}` : `#${expectedSeq}–#${checkpoint.seq - 1}`;
+    report({
+      kind: 'checkpoint-missing',
+      checkpoint: expectedSeq,
+      message: `checkpoint ${missing} is missing: #${checkpoint.seq} follows #${expectedSeq - 1}`,
+    });
+  } else if (previous || checkpoint.seq === 1) {
+    const previousHash = previous?.checkpointHash ?? GENESIS_HASH;
+    const previousThrough = previous?.through ?? '0';
+    if (checkpoint.previousHash !== previousHash || checkpoint.after !== previousThrough) {
+      report({
+        kind: 'checkpoint-chain',
+        checkpoint: checkpoint.seq,
+        message: `checkpoint #${checkpoint.seq} does not chain to #${checkpoint.seq - 1}`,
+      });
+    }
+  }
+}
+
+/** Re-hashes the sealed log in the database and reports what does not match its signed checkpoints. */
+export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promise<VerifyReport> {
+  const { problems, report } = problemList();
   const from = options.from ?? 1;
   const checkpoints = await readCheckpoints(sql, { from, to: options.to });
   // The checkpoint before the first checked one, for the chain (absent when checking from the start).
@@ -108,24 +142,7 @@ export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promi
   let previous: Checkpoint | undefined = before;
   let expectedSeq = from;
   for (const checkpoint of checkpoints) {
-    if (checkpoint.seq !== expectedSeq) {
-      const missing = expectedSeq === checkpoint.seq - 1 ? `#${expectedSeq}` : `#${expectedSeq}–#${checkpoint.seq - 1}`;
-      report({
-        kind: 'checkpoint-missing',
-        checkpoint: expectedSeq,
-        message: `checkpoint ${missing} is missing: #${checkpoint.seq} follows #${expectedSeq - 1}`,
-      });
-    } else if (previous || checkpoint.seq === 1) {
-      const previousHash = previous?.checkpointHash ?? GENESIS_HASH;
-      const previousThrough = previous?.through ?? '0';
-      if (checkpoint.previousHash !== previousHash || checkpoint.after !== previousThrough) {
-        report({
-          kind: 'checkpoint-chain',
-          checkpoint: checkpoint.seq,
-          message: `checkpoint #${checkpoint.seq} does not chain to #${checkpoint.seq - 1}`,
-        });
-      }
-    }
+    checkLink(checkpoint, previous, expectedSeq, report);
     expectedSeq = checkpoint.seq + 1;
     previous = checkpoint;
     checkCheckpointRecord(checkpoint, options.key, report);
@@ -145,12 +162,12 @@ export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promi
   };
 }
 
-type Report = (
+export type Report = (
   problem: Omit<IntegrityProblem, 'interactionId' | 'interactionNumber' | 'fields'> & Partial<IntegrityProblem>,
 ) => void;
 
 /** The record itself: its hash is its body's, and it is signed by the trusted key. */
-function checkCheckpointRecord(checkpoint: Checkpoint, key: VerifyingKey, report: Report) {
+export function checkCheckpointRecord(checkpoint: Checkpoint, key: VerifyingKey, report: Report) {
   if (checkpoint.format !== CHECKPOINT_FORMAT || checkpointHashOf(checkpoint) !== checkpoint.checkpointHash) {
     report({
       kind: 'checkpoint-altered',
@@ -276,7 +293,13 @@ async function checkRange(sql: SqlExecutor, checkpoint: Checkpoint, archives: Ar
   return rows.length;
 }
 
-function compareRow(row: CanonicalRow, leaf: LeafRow, sealed: Buffer, seq: number, report: Report) {
+export function compareRow(
+  row: CanonicalRow,
+  leaf: Pick<LeafRow, 'interactionId' | 'interactionNumber' | 'fieldHints'>,
+  sealed: Buffer,
+  seq: number,
+  report: Report,
+) {
   const digest = rowDigest(row);
   if (digest.leaf.equals(sealed)) return;
   const fields = changedFields(Buffer.from(leaf.fieldHints), digest.hints);

@@ -1,4 +1,6 @@
 import type { Database } from '../db/database';
+import { readFeedHead, readMatchingEvents } from '../feed/feed.read';
+import { FEED_START } from '../feed/feed.position';
 import { findLookupsByIds } from '../lookups/lookup.service';
 import type { LookupRecord } from '../lookups/lookup.kinds';
 import { interactionWhere, parseInteractionFilter, type InteractionFilter } from './interaction.filter';
@@ -11,11 +13,24 @@ export const EXPORT_CHUNK_ROWS = 1_000;
 /** Formats of an export: NDJSON (one JSON object a line) or CSV (RFC 4180). */
 export type ExportFormat = 'ndjson' | 'csv';
 
+/**
+ * Orders of an export: the list's (newest first), or the live feed's (oldest first, each row with its `feedCursor`),
+ * which is the order checkpoints seal rows in: what the offline verifier reads (docs/integrity.md).
+ */
+export const EXPORT_ORDERS = ['list', 'feed'] as const;
+export type ExportOrder = (typeof EXPORT_ORDERS)[number];
+
 export interface ExportInteractionsOptions {
   /** The list's filters; every match is exported, in the list's order (newest first). */
   filter?: InteractionFilter;
   /** Rows per statement, default EXPORT_CHUNK_ROWS. */
   chunkSize?: number;
+}
+
+/** A chunk of exported rows; in feed order, each row's feed cursor at the same index. */
+interface ExportChunk {
+  rows: InteractionRecord[];
+  cursors: string[] | null;
 }
 
 /**
@@ -47,6 +62,41 @@ export async function* exportInteractions(
     if (rows.length < chunkSize) return;
     last = rows[rows.length - 1];
   }
+}
+
+/**
+ * Every interaction matching `filter` in feed order (oldest first), as chunks of events: the final rows up to the
+ * feed's head when the export starts, read in keyset chunks after the previous chunk's last position (the feed index
+ * of each partition, walked in order), with the same backpressure as exportInteractions. Rows committed during the
+ * export are after its head and not included.
+ */
+export async function* exportInteractionsInFeedOrder(
+  db: Database,
+  { filter = {}, chunkSize = EXPORT_CHUNK_ROWS }: ExportInteractionsOptions,
+): AsyncGenerator<ExportChunk> {
+  const parsed = parseInteractionFilter(filter);
+  const upTo = await readFeedHead(db);
+  let after = FEED_START;
+  for (;;) {
+    const events = await readMatchingEvents(db, parsed, after, upTo, chunkSize);
+    if (events.length > 0) {
+      yield { rows: events.map((event) => event.record), cursors: events.map((event) => event.cursor) };
+    }
+    if (events.length < chunkSize) return;
+    after = events[events.length - 1].position;
+  }
+}
+
+async function* exportChunks(
+  db: Database,
+  order: ExportOrder,
+  options: ExportInteractionsOptions,
+): AsyncGenerator<ExportChunk> {
+  if (order === 'feed') {
+    yield* exportInteractionsInFeedOrder(db, options);
+    return;
+  }
+  for await (const rows of exportInteractions(db, options)) yield { rows, cursors: null };
 }
 
 type Badge = Pick<LookupRecord, 'mnemonic' | 'icon' | 'fontColorHex' | 'bgColorHex'>;
@@ -95,8 +145,11 @@ export function csvField(value: unknown, json = false): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvLine(item: ListItem): string {
-  return `${EXPORT_CSV_COLUMNS.map((column) => csvField(item[column], JSON_COLUMNS.has(column))).join(',')}\r\n`;
+/** A list item, with its feed cursor in a feed-ordered export. */
+type ExportItem = ListItem & { feedCursor?: string };
+
+function csvLine(item: ExportItem, columns: readonly (keyof ExportItem)[]): string {
+  return `${columns.map((column) => csvField(item[column], JSON_COLUMNS.has(column))).join(',')}\r\n`;
 }
 
 /**
@@ -105,11 +158,16 @@ function csvLine(item: ListItem): string {
  */
 export async function* exportText(
   db: Database,
-  { format, ...options }: ExportInteractionsOptions & { format: ExportFormat },
+  { format, order = 'list', ...options }: ExportInteractionsOptions & { format: ExportFormat; order?: ExportOrder },
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield `${EXPORT_CSV_COLUMNS.join(',')}\r\n`;
-  for await (const rows of exportInteractions(db, options)) {
-    const items = await presentListItems(db, rows);
-    yield format === 'csv' ? items.map(csvLine).join('') : items.map((item) => `${JSON.stringify(item)}\n`).join('');
+  const columns: readonly (keyof ExportItem)[] =
+    order === 'feed' ? [...EXPORT_CSV_COLUMNS, 'feedCursor'] : EXPORT_CSV_COLUMNS;
+  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+  for await (const { rows, cursors } of exportChunks(db, order, options)) {
+    const listItems = await presentListItems(db, rows);
+    const items: ExportItem[] = cursors ? listItems.map((item, i) => ({ ...item, feedCursor: cursors[i] })) : listItems;
+    yield format === 'csv'
+      ? items.map((item) => csvLine(item, columns)).join('')
+      : items.map((item) => `${JSON.stringify(item)}\n`).join('');
   }
 }

@@ -29,6 +29,18 @@ const trailingFields: Record<string, JsonSchema> = {
 };
 
 /** The component schemas of the interaction routes (OpenAPI `components.schemas`): they document and validate. */
+/** The members of a list item (and of an export line). */
+const listItemProperties: Record<string, JsonSchema> = {
+  ...storedFields,
+  ...badge('resourceType', 'resource type'),
+  ...badge('action', 'action'),
+  ...badge('origin', 'origin'),
+  interaction: anyJson,
+  externalReference: nullable('string'),
+  externalResponse: anyJson,
+  ...trailingFields,
+};
+
 export const INTERACTION_SCHEMAS = {
   InteractionPagination: object(
     {
@@ -97,18 +109,19 @@ export const INTERACTION_SCHEMAS = {
     'The interactions as stored, in input order.',
   ),
   InteractionListItem: object(
-    {
-      ...storedFields,
-      ...badge('resourceType', 'resource type'),
-      ...badge('action', 'action'),
-      ...badge('origin', 'origin'),
-      interaction: anyJson,
-      externalReference: nullable('string'),
-      externalResponse: anyJson,
-      ...trailingFields,
-    },
+    listItemProperties,
     'An interaction with the mnemonic, icon and colours of its lookups joined in.',
   ),
+  InteractionExportItem: {
+    type: 'object',
+    description: 'One line of an export: a list item; in feed order (`order=feed`) with its feed cursor too.',
+    properties: {
+      ...listItemProperties,
+      feedCursor: { type: 'string', description: "The row's position in the live feed (order=feed only)." },
+    },
+    required: Object.keys(listItemProperties),
+    additionalProperties: false,
+  },
   InteractionPage: object({
     data: { type: 'array', items: ref('InteractionListItem') },
     pagination: ref('InteractionPagination'),

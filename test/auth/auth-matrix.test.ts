@@ -121,6 +121,7 @@ const SAMPLES: Record<string, () => Promise<SampleRequest>> = {
   ...lookupSamples('/api/origins', 'origin'),
   'GET /api/integrity/checkpoints': async () => ({ path: '/api/integrity/checkpoints' }),
   'GET /api/integrity/checkpoints/latest': async () => ({ path: '/api/integrity/checkpoints/latest' }),
+  'GET /api/integrity/checkpoints/export': async () => ({ path: '/api/integrity/checkpoints/export' }),
   'GET /api/interactions/:id/proof': async () => ({ path: `/api/interactions/${fixture.interactionId}/proof` }),
   'POST /api/integrity/verify': async () => ({ path: '/api/integrity/verify', body: {} }),
   'GET /api/integrity/verify/last': async () => ({ path: '/api/integrity/verify/last' }),

@@ -238,6 +238,8 @@ const REPLAYS: Record<string, Replay[]> = {
   'GET /api/interactions/export': [
     { key: 'read', path: () => '/api/interactions/export', status: 200 },
     { key: 'read', path: () => '/api/interactions/export?startDate=never', status: 400 },
+    { key: 'read', path: () => '/api/interactions/export?order=feed', status: 200 },
+    { key: 'read', path: () => '/api/interactions/export?order=oldest', status: 400 },
   ],
   'GET /api/interactions/stream': [
     { key: 'read', path: () => '/api/interactions/stream', status: 200 },
@@ -246,6 +248,10 @@ const REPLAYS: Record<string, Replay[]> = {
   'GET /api/integrity/checkpoints': [
     { key: 'read', path: () => '/api/integrity/checkpoints', status: 200 },
     { key: 'read', path: () => '/api/integrity/checkpoints?limit=0', status: 400 },
+  ],
+  'GET /api/integrity/checkpoints/export': [
+    { key: 'read', path: () => '/api/integrity/checkpoints/export', status: 200 },
+    { key: 'read', path: () => '/api/integrity/checkpoints/export?from=3&to=2', status: 400 },
   ],
   'GET /api/integrity/checkpoints/latest': [
     { key: 'read', path: () => '/api/integrity/checkpoints/latest', status: 200 },
