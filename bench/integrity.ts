@@ -1,40 +1,90 @@
 /**
  * Integrity benchmark (docs/integrity.md): on a fresh PostgreSQL database loaded with the bench's data set, seal every
  * row into checkpoints of CHECKPOINT_ROWS (what the service's sealer does, without the timer), measure the leaves'
- * size on disk per row, then run the offline verifier (`bin/interactions-verify.js`, a child process on its own
- * connection) over all of it.
+ * size on disk per row, then run the offline verifier (`bin/interactions-verify.js`, a child process) over all of
+ * it twice: against the database (its own connection), and from files alone (the checkpoints with their leaves and
+ * the export in feed order, written first, as the routes write them).
  *
  *   node -r ts-node/register/transpile-only bench/integrity.ts [--rows 1000000] [--checkpoint-rows 10000]
- *     [--database bench_integrity] [--keep]
+ *     [--database bench_integrity] [--keep] [--reuse] [--skip-database-verify] [--skip-file-verify]
+ *
+ * `--reuse` seals the rows already in `--database` (a database `npm run bench` loaded and kept) instead of loading a
+ * fresh one; its checkpoints are deleted first, so that every row is sealed again.
  *
  * Prints one JSON document: rows, load seconds, seal seconds and rows/s, checkpoints, leaf bytes per row, verify
- * seconds and rows/s, the verifier's exit code, and the load average before and after.
+ * seconds and rows/s of each verification with the verifier's exit code and peak RSS, the files' sizes and the time
+ * to write them, and the load average before and after.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
+import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
+import { exportText } from '../src/interactions/interaction.export';
+import { sealBundleText } from '../src/integrity/bundle';
 import { sealAll } from '../src/integrity/checkpoint';
 import { loadOrCreateSigningKey } from '../src/integrity/signing-key';
 import { DEFAULT_DATASET, loadDataset } from './dataset';
-import { arg, BENCH_ADMIN_URL, openFreshBenchDatabase } from './db-limits';
+import { arg, BENCH_ADMIN_URL, BENCH_DB_LIMITS, openFreshBenchDatabase } from './db-limits';
+
+const GNU_TIME = '/usr/bin/time';
+
+/** Runs the offline verifier with `args`: its exit code, seconds, and peak RSS in MB (null without GNU time). */
+function runVerifier(args: string[]): Promise<{ exitCode: number; seconds: number; peakRssMb: number | null }> {
+  const started = process.hrtime.bigint();
+  const verifier = [process.execPath, path.resolve(__dirname, '../bin/interactions-verify.js'), ...args];
+  const timed = existsSync(GNU_TIME);
+  const [command, ...commandArgs] = timed ? [GNU_TIME, '-f', 'peak-rss-kb %M', ...verifier] : verifier;
+  return new Promise((resolve) => {
+    execFile(command, commandArgs, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      process.stderr.write(stdout + stderr);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const kb = /peak-rss-kb (\d+)/.exec(stderr)?.[1];
+      resolve({
+        exitCode: error ? Number(error.code ?? 1) : 0,
+        seconds,
+        peakRssMb: kb ? Math.round(Number(kb) / 1024) : null,
+      });
+    });
+  });
+}
+
+/** Writes a text stream to a file (with backpressure); seconds and bytes. */
+async function writeFileFrom(file: string, source: AsyncIterable<string>): Promise<{ seconds: number; bytes: number }> {
+  const started = process.hrtime.bigint();
+  await pipeline(Readable.from(source), createWriteStream(file));
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes: (await stat(file)).size };
+}
 
 async function main() {
   const rows = Number(arg('rows', '1000000'));
   const checkpointRows = Number(arg('checkpoint-rows', '10000'));
   const name = arg('database', 'bench_integrity');
+  const reuse = process.argv.includes('--reuse');
   const loadBefore = os.loadavg();
-  const db = await openFreshBenchDatabase(name);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-integrity-'));
+  const url = new URL(BENCH_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db: Database = reuse
+    ? await openDatabase({ kind: 'postgres', limits: BENCH_DB_LIMITS, url: url.toString(), poolSize: 2 })
+    : await openFreshBenchDatabase(name);
+  const dir = await mkdtemp(path.join(arg('dir', os.tmpdir()), 'bench-integrity-'));
   try {
     await migrate(db);
-    const loadStarted = Date.now();
-    await db.transaction((tx) => loadDataset(tx, { ...DEFAULT_DATASET, rows }));
-    await db.sql.exec('VACUUM ANALYZE interactions');
-    const loadSeconds = (Date.now() - loadStarted) / 1000;
-    process.stderr.write(`loaded ${rows} rows in ${loadSeconds.toFixed(1)} s\n`);
+    let loadSeconds: number | null = null;
+    if (reuse) {
+      await db.sql.exec('TRUNCATE integrity_leaves, integrity_checkpoints');
+    } else {
+      const loadStarted = Date.now();
+      await db.transaction((tx) => loadDataset(tx, { ...DEFAULT_DATASET, rows }));
+      await db.sql.exec('VACUUM ANALYZE interactions');
+      loadSeconds = (Date.now() - loadStarted) / 1000;
+      process.stderr.write(`loaded ${rows} rows in ${loadSeconds.toFixed(1)} s\n`);
+    }
 
     const key = await loadOrCreateSigningKey(path.join(dir, 'key.pem'));
     const sealStarted = process.hrtime.bigint();
@@ -46,27 +96,33 @@ async function main() {
       `SELECT pg_total_relation_size('integrity_leaves')::text AS bytes`,
     );
 
-    const url = new URL(BENCH_ADMIN_URL);
-    url.pathname = `/${name}`;
-    const verifyStarted = process.hrtime.bigint();
-    const exitCode = await new Promise<number>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          path.resolve(__dirname, '../bin/interactions-verify.js'),
-          '--public-key',
-          path.join(dir, 'key.pem.pub'),
-          '--database-url',
-          url.toString(),
-        ],
-        { maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          process.stderr.write(stdout + stderr);
-          resolve(error ? Number(error.code ?? 1) : 0);
-        },
+    await db.sql.exec('VACUUM ANALYZE integrity_leaves');
+    const publicKey = path.join(dir, 'key.pem.pub');
+
+    const database = process.argv.includes('--skip-database-verify')
+      ? null
+      : await runVerifier(['--public-key', publicKey, '--database-url', url.toString()]);
+
+    let files = null;
+    if (!process.argv.includes('--skip-file-verify')) {
+      const bundle = path.join(dir, 'checkpoints.ndjson');
+      const exported = path.join(dir, 'export.ndjson');
+      const bundleWrite = await writeFileFrom(bundle, sealBundleText(db.sql, {}));
+      const exportWrite = await writeFileFrom(exported, exportText(db, { format: 'ndjson', order: 'feed' }));
+      process.stderr.write(
+        `wrote the checkpoints (${bundleWrite.bytes} bytes, ${bundleWrite.seconds.toFixed(1)} s) and the export ` +
+          `(${exportWrite.bytes} bytes, ${exportWrite.seconds.toFixed(1)} s)\n`,
       );
-    });
-    const verifySeconds = Number(process.hrtime.bigint() - verifyStarted) / 1e9;
+      const verified = await runVerifier(['--public-key', publicKey, '--checkpoints', bundle, '--export', exported]);
+      files = { bundle: bundleWrite, export: exportWrite, verify: verified };
+    }
+    const rates = (run: { exitCode: number; seconds: number; peakRssMb: number | null } | null) =>
+      run && {
+        seconds: run.seconds,
+        rowsPerSecond: Math.round(sealed / run.seconds),
+        exitCode: run.exitCode,
+        peakRssMb: run.peakRssMb,
+      };
     process.stdout.write(
       `${JSON.stringify(
         {
@@ -79,7 +135,13 @@ async function main() {
             checkpoints: checkpoints.length,
           },
           leafBytesPerRow: Math.round(Number(bytes) / sealed),
-          verify: { seconds: verifySeconds, rowsPerSecond: Math.round(sealed / verifySeconds), exitCode },
+          reused: reuse,
+          verify: rates(database),
+          verifyFiles: files && {
+            ...rates(files.verify),
+            checkpointsFile: files.bundle,
+            exportFile: files.export,
+          },
           loadAverage: { before: loadBefore, after: os.loadavg() },
           node: process.version,
           cpus: os.cpus().length,
@@ -91,7 +153,7 @@ async function main() {
   } finally {
     await db.close();
     await rm(dir, { recursive: true, force: true });
-    if (!process.argv.includes('--keep')) {
+    if (!process.argv.includes('--keep') && !reuse) {
       const admin = new Client({ connectionString: BENCH_ADMIN_URL });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

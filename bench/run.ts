@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase, type Database } from '../src/db/database';
+import { openDatabase, type Database, type SqlExecutor } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
 import { refreshTimeline } from '../src/timeline/timeline.refresh';
 import { startCpuMeter, type CpuUse } from './cpu';
@@ -337,6 +337,20 @@ async function runScenario(
   };
 }
 
+/**
+ * The interactions table's size before the scenarios write anything: heap (with TOAST) and indexes over every
+ * partition, in bytes, and the number of partitions. Written rows and their deletion afterwards leave bloat, so this
+ * is the size of the loaded data set.
+ */
+async function interactionSizes(sql: SqlExecutor) {
+  const [row] = await sql.query<{ table: string; indexes: string; partitions: number }>(
+    `SELECT coalesce(sum(pg_table_size(c.oid)), 0)::text AS table, coalesce(sum(pg_indexes_size(c.oid)), 0)::text AS indexes,
+       count(*)::int AS partitions
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'interactions'::regclass`,
+  );
+  return { tableBytes: Number(row.table), indexBytes: Number(row.indexes), partitions: row.partitions };
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const runId = randomBytes(4).toString('hex');
@@ -358,6 +372,7 @@ async function main() {
 
   // Keys before the server starts: PGlite admits one process at a time.
   let db = await openBenchDb();
+  const sizes = await interactionSizes(db.sql);
   const samples = await sampleKeys(db.sql);
   const lookupIds = async (table: string, mnemonics: string[]) =>
     (await db.sql.query<{ id: string }>(`SELECT id FROM ${table} WHERE mnemonic = ANY($1::text[])`, [mnemonics])).map(
@@ -592,7 +607,7 @@ async function main() {
       memoryGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
     },
-    load: { reused: prepared.reused, seconds: prepared.seconds },
+    load: { reused: prepared.reused, seconds: prepared.seconds, sizesBeforeScenarios: sizes },
     baselines,
     ...(prismaComparison ? { prismaComparison } : {}),
     scenarios: results,

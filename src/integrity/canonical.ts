@@ -1,5 +1,5 @@
 import type { InteractionRecord, JsonValue } from '../interactions/interaction.model';
-import { leafHash } from './merkle';
+import { leafHashOfText } from './merkle';
 
 /**
  * The canonical form of a stored interaction (docs/integrity.md, "Canonical form"): what a leaf of a checkpoint's
@@ -48,19 +48,37 @@ export function canonicalJson(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-      const entries = Object.entries(value as Record<string, unknown>).filter(([, member]) => member !== undefined);
-      // Array.prototype.sort compares strings by UTF-16 code units, which is JCS's order.
-      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`).join(',')}}`;
+      // Loops and string concatenation rather than map/join: this runs for every row sealed or verified.
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (let i = 0; i < value.length; i += 1) text += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+        return `${text}]`;
+      }
+      const object = value as Record<string, unknown>;
+      // The default sort compares strings by UTF-16 code units, which is JCS's order.
+      const names = Object.keys(object).sort();
+      let text = '{';
+      let first = true;
+      for (const name of names) {
+        const member = object[name];
+        if (member === undefined) continue;
+        text += `${first ? '' : ','}${JSON.stringify(name)}:${canonicalJson(member)}`;
+        first = false;
+      }
+      return `${text}}`;
     }
     default:
       throw new TypeError(`JCS: a ${typeof value} is not JSON`);
   }
 }
 
+const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** UTC, millisecond precision, `Z`: `2026-12-06T23:54:12.000Z`. Strings are read as dates first (any offset). */
 export function canonicalTimestamp(value: Date | string): string {
+  // Already in the canonical form (an export's or an archive's timestamps are): as it is. A date that does not exist
+  // (30 February) passes as written, and then hashes unlike any sealed row.
+  if (typeof value === 'string' && CANONICAL_TIMESTAMP.test(value)) return value;
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) throw new TypeError(`not a timestamp: ${String(value)}`);
   return date.toISOString();
@@ -88,17 +106,49 @@ export function canonicalValues(row: CanonicalRow): Record<CanonicalField, JsonV
 /** Member names in JCS order (all ASCII, so code-unit order is plain string order). */
 const SORTED_FIELDS = [...CANONICAL_FIELDS].sort();
 
-/** The JCS text of each field's canonical value. */
-function canonicalParts(row: CanonicalRow): Record<CanonicalField, string> {
-  const values = canonicalValues(row);
-  const parts = {} as Record<CanonicalField, string>;
-  for (const field of CANONICAL_FIELDS) parts[field] = canonicalJson(values[field]);
-  return parts;
+/** For each member in JCS order: where its text is in canonicalParts' array, and the `"name":` before it. */
+const MEMBERS = SORTED_FIELDS.map((field, i) => ({
+  at: CANONICAL_FIELDS.indexOf(field),
+  prefix: `${i === 0 ? '' : ','}"${field}":`,
+}));
+
+/** A string or null as JCS writes it. */
+function textOrNull(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'null' : JSON.stringify(value);
+}
+
+/** A JSON field as JCS writes it (absent is null). */
+function jsonOrNull(value: JsonValue | null | undefined): string {
+  return value === null || value === undefined ? 'null' : canonicalJson(value);
+}
+
+/**
+ * The JCS text of each field's canonical value (canonicalValues), in CANONICAL_FIELDS order; written directly rather
+ * than through canonicalValues' object, as this runs for every row sealed or verified.
+ */
+function canonicalParts(row: CanonicalRow): string[] {
+  return [
+    JSON.stringify(row.id.toLowerCase()),
+    canonicalJson(Number(row.interactionNumber)),
+    JSON.stringify(row.resourceId),
+    JSON.stringify(row.resourceTypeId.toLowerCase()),
+    JSON.stringify(row.actionId.toLowerCase()),
+    JSON.stringify(row.originId.toLowerCase()),
+    jsonOrNull(row.interaction),
+    textOrNull(row.externalReference),
+    jsonOrNull(row.externalResponse),
+    JSON.stringify(row.uowId.toLowerCase()),
+    textOrNull(row.userId),
+    `"${canonicalTimestamp(row.createdDate)}"`,
+    row.interactionTimestamp === null ? 'null' : `"${canonicalTimestamp(row.interactionTimestamp)}"`,
+  ];
 }
 
 /** The row object's JCS text from its fields' texts: `{"actionId":…,…,"userId":…}`. */
-function rowText(parts: Record<CanonicalField, string>): string {
-  return `{${SORTED_FIELDS.map((field) => `"${field}":${parts[field]}`).join(',')}}`;
+function rowText(parts: string[]): string {
+  let text = '{';
+  for (const { at, prefix } of MEMBERS) text += prefix + parts[at];
+  return `${text}}`;
 }
 
 /** The bytes a row's leaf hashes: UTF-8 of the JCS form of its canonical values. */
@@ -119,9 +169,9 @@ function fnv1a(text: string): number {
   return hash;
 }
 
-function hintsOf(parts: Record<CanonicalField, string>): Buffer {
+function hintsOf(parts: string[]): Buffer {
   const hints = Buffer.allocUnsafe(CANONICAL_FIELDS.length * FIELD_HINT_BYTES);
-  CANONICAL_FIELDS.forEach((field, i) => hints.writeUInt16BE(fnv1a(parts[field]) & 0xffff, i * FIELD_HINT_BYTES));
+  for (let i = 0; i < parts.length; i += 1) hints.writeUInt16BE(fnv1a(parts[i]) & 0xffff, i * FIELD_HINT_BYTES);
   return hints;
 }
 
@@ -137,7 +187,13 @@ export function fieldHints(row: CanonicalRow): Buffer {
 /** A row's leaf hash and field hints, serialising it once (sealing and verifying). */
 export function rowDigest(row: CanonicalRow): { leaf: Buffer; hints: Buffer } {
   const parts = canonicalParts(row);
-  return { leaf: leafHash(Buffer.from(rowText(parts), 'utf8')), hints: hintsOf(parts) };
+  return { leaf: leafHashOfText(rowText(parts)), hints: hintsOf(parts) };
+}
+
+/** A row's leaf hash, and its field hints computed only if asked (verifying: they are needed only on a mismatch). */
+export function rowLeaf(row: CanonicalRow): { leaf: Buffer; hints: () => Buffer } {
+  const parts = canonicalParts(row);
+  return { leaf: leafHashOfText(rowText(parts)), hints: () => hintsOf(parts) };
 }
 
 /** The fields whose hints differ between two hint buffers (what changed in an altered row, as far as hints tell). */

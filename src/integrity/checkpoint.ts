@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, SqlExecutor } from '../db/database';
-import { FEED_ORDER_SETTING, readFinalEventsWith } from '../feed/feed.read';
-import { FEED_START, type FeedPosition } from '../feed/feed.position';
+import { FEED_ORDER_SETTING, readFinalEvents, readFinalEventsWith, type FeedEvent } from '../feed/feed.read';
+import { compareFeedPositions, FEED_START, type FeedPosition } from '../feed/feed.position';
 import { canonicalJson, rowDigests } from './canonical';
 import { merkleRoot } from './merkle';
 import { signMessage, type SigningKey } from './signing-key';
@@ -138,7 +138,29 @@ export interface SealOptions {
 export async function sealNextCheckpoint(
   db: Database,
   key: SigningKey,
+  options: SealOptions,
+): Promise<Checkpoint | null> {
+  return sealWith(db, key, options, null);
+}
+
+/**
+ * The next range's rows, read ahead while the current range is hashed and written: `after` is where it starts (the
+ * last position of the range being sealed), `events` its read on another connection. Final rows never change (short
+ * of tampering, which verification finds either way), so a read made outside the sealing transaction is the same
+ * read; it is used only if the next seal starts exactly at `after`.
+ */
+interface ReadAhead {
+  after: FeedPosition;
+  events: Promise<FeedEvent[]>;
+}
+
+async function sealWith(
+  db: Database,
+  key: SigningKey,
   { maxRows, now = () => new Date() }: SealOptions,
+  readAhead: ReadAhead | null,
+  /** Called once the range is known (before it is hashed), with its last position, when a full range was read. */
+  onFullRange?: (through: FeedPosition) => void,
 ): Promise<Checkpoint | null> {
   return db.transaction(
     async (tx) => {
@@ -149,9 +171,20 @@ export async function sealNextCheckpoint(
       const previous = await readLatestCheckpoint(tx);
       if (previous && previous.keyId !== key.keyId) throw new SigningKeyMismatchError(previous, key.keyId);
       const after = previous ? positionOfCursor(previous.through) : FEED_START;
-      await tx.exec(FEED_ORDER_SETTING);
-      const events = await readFinalEventsWith(tx, after, maxRows);
+      // A read ahead that failed is read again here.
+      const readEarlier =
+        readAhead && compareFeedPositions(readAhead.after, after) === 0
+          ? await readAhead.events.catch(() => null)
+          : null;
+      let events: FeedEvent[];
+      if (readEarlier) {
+        events = readEarlier;
+      } else {
+        await tx.exec(FEED_ORDER_SETTING);
+        events = await readFinalEventsWith(tx, after, maxRows);
+      }
       if (events.length === 0) return null;
+      if (events.length === maxRows) onFullRange?.(events[events.length - 1].position);
       const digests = await rowDigests(events.map((event) => event.record));
       const hashes = digests.map((digest) => digest.leaf);
       const body: CheckpointBody = {
@@ -221,8 +254,20 @@ export async function sealAll(
   { limit = Number.POSITIVE_INFINITY, ...options }: SealOptions & { limit?: number },
 ): Promise<Checkpoint[]> {
   const sealed: Checkpoint[] = [];
+  // A backlog is sealed as a pipeline: while one range is hashed here, the database reads the next one on another
+  // connection, so the two cores work at once instead of taking turns.
+  let readAhead: ReadAhead | null = null;
+  const readNext = (through: FeedPosition) => {
+    if (sealed.length + 1 >= limit) return;
+    const events = readFinalEvents(db, through, options.maxRows);
+    // Handled here so that a failure never goes unhandled (the seal that uses it reads again), or is left unused.
+    events.catch(() => undefined);
+    readAhead = { after: through, events };
+  };
   while (sealed.length < limit) {
-    const checkpoint = await sealNextCheckpoint(db, key, options);
+    const current: ReadAhead | null = readAhead;
+    readAhead = null;
+    const checkpoint = await sealWith(db, key, options, current, readNext);
     if (!checkpoint) return sealed;
     sealed.push(checkpoint);
     if (checkpoint.rowCount < options.maxRows) return sealed;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 
 /**
  * The Merkle tree hash of RFC 6962 (Certificate Transparency, section 2.1; RFC 9162 section 2.1 keeps it): SHA-256,
@@ -12,6 +12,15 @@ const NODE_PREFIX = Buffer.from([1]);
 /** MTH({d}) = SHA-256(0x00 || d). */
 export function leafHash(data: Buffer): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+}
+
+// One-shot SHA-256 (node:crypto `hash`, Node 20.12 and later): a third of the cost of a Hash object per row.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
+/** leafHash of a text's UTF-8 bytes, without copying them into a Buffer first (U+0000 is the byte 0x00 in UTF-8). */
+export function leafHashOfText(text: string): Buffer {
+  if (oneShot) return oneShot('sha256', `\u0000${text}`, 'buffer');
+  return createHash('sha256').update(LEAF_PREFIX).update(text, 'utf8').digest();
 }
 
 /** SHA-256(0x01 || left || right). */

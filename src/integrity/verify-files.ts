@@ -1,16 +1,17 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
-import { compareFeedPositions, parseFeedCursor, type FeedPosition } from '../feed/feed.position';
 import type { ArchiveManifest } from '../retention/archive';
 import type { BundleLeaf, BundleLine } from './bundle';
-import type { CanonicalRow } from './canonical';
+import { changedFields } from './canonical';
+import { digestBatch, HINT_BYTES, LEAF_BYTES, parseObjectLine, type DigestBatch } from './digest-lines';
 import { CHECKPOINT_FORMAT, positionOfCursor, type Checkpoint } from './checkpoint';
 import { merkleRoot } from './merkle';
 import type { VerifyingKey } from './signing-key';
-import { checkCheckpointRecord, checkLink, compareRow, problemList, type Report, type VerifyReport } from './verify';
+import { checkCheckpointRecord, checkLink, problemList, reportAltered, type Report, type VerifyReport } from './verify';
 
 /**
  * Verification from files alone (docs/integrity.md, "Verifying files"): the checkpoints with their leaves (a saved
@@ -26,31 +27,184 @@ export class UnreadableFileError extends Error {
   }
 }
 
-/** The non-empty lines of a text file (gunzipped when it ends in .gz), with their line numbers. */
+/**
+ * The non-empty lines of a text file (gunzipped when it ends in .gz), with their line numbers. The file is read a
+ * chunk at a time as lines are taken (backpressure), so memory holds a chunk and the longest line, whatever the size.
+ */
 async function* fileLines(file: string): AsyncGenerator<{ text: string; line: number }> {
   const input = file.endsWith('.gz') ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  input.setEncoding('utf8');
+  // The pieces of a line that spans chunks: joined once its end comes (a bundle line can be megabytes long).
+  let pieces: string[] = [];
   let line = 0;
-  for await (const text of lines) {
+  const take = (last: string): string => {
+    pieces.push(last);
+    const text = pieces.length === 1 ? last : pieces.join('');
+    pieces = [];
     line += 1;
+    return text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+  };
+  for await (const chunk of input as AsyncIterable<string>) {
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
+      const text = take(chunk.slice(start, end));
+      if (text.length > 0) yield { text, line };
+      start = end + 1;
+    }
+    if (start < chunk.length) pieces.push(chunk.slice(start));
+  }
+  if (pieces.length > 0) {
+    const text = take('');
     if (text.length > 0) yield { text, line };
   }
 }
 
 function parseLine(file: string, { text, line }: { text: string; line: number }): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UnreadableFileError(file, line, 'not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UnreadableFileError(file, line, 'not a JSON object');
-  }
-  return value as Record<string, unknown>;
+  const value = parseObjectLine(text);
+  if (typeof value === 'string') throw new UnreadableFileError(file, line, value);
+  return value;
 }
 
-const HEX = /^[0-9a-f]*$/;
+/** Bytes read at a time, and digested per message to a worker (cut at the chunk's last line break). */
+const CHUNK_BYTES = 1 << 20;
+
+/** The compiled worker beside this file (dist/); absent when running from the TypeScript sources (tests). */
+const WORKER_FILE = path.join(__dirname, 'digest.worker.js');
+
+/** Worker threads for digesting: one per core, at most 4; none from the sources, or on a single core. */
+function workerCount(): number {
+  if (!__filename.endsWith('.js') || !existsSync(WORKER_FILE)) return 0;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores > 1 ? Math.min(cores, 4) : 0;
+}
+
+/** A row of a file as verification compares it (digest-lines.ts): its digests are at `index` in its batch's buffers. */
+export interface FileRow {
+  id: string;
+  interactionNumber: number;
+  /** Its feedCursor's position (transaction id as a decimal string); null without a cursor, xid '' if not one. */
+  position: FilePosition | null;
+  leaves: Buffer;
+  hints: Buffer;
+  index: number;
+  line: number;
+}
+
+/** A feed position with the transaction id as a decimal string (no BigInt per row). */
+export interface FilePosition {
+  xid: string;
+  number: number;
+}
+
+function filePosition(cursor: string): FilePosition {
+  const { xid, number } = positionOfCursor(cursor);
+  return { xid: xid.toString(), number };
+}
+
+/** Feed order of two positions whose ids are decimals without leading zeros. */
+function comparePositions(a: FilePosition, b: FilePosition): number {
+  if (a.xid.length !== b.xid.length) return a.xid.length - b.xid.length;
+  if (a.xid !== b.xid) return a.xid < b.xid ? -1 : 1;
+  return a.number - b.number;
+}
+
+/** Whole-line chunks of a file (gunzipped when it ends in .gz): each ends at a line break, except perhaps the last. */
+/** A copy of `bytes` in memory of its own (never Buffer's shared pool): safe to transfer to a worker. */
+function ownedCopy(bytes: Buffer): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(new ArrayBuffer(bytes.length));
+  copy.set(bytes);
+  return copy;
+}
+
+async function* lineChunks(file: string): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  const input = file.endsWith('.gz')
+    ? createReadStream(file, { highWaterMark: CHUNK_BYTES }).pipe(createGunzip({ chunkSize: CHUNK_BYTES }))
+    : createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    const end = bytes.lastIndexOf(10);
+    if (end === -1) {
+      rest = bytes;
+      continue;
+    }
+    yield ownedCopy(bytes.subarray(0, end + 1));
+    rest = bytes.subarray(end + 1);
+  }
+  if (rest.length > 0) yield ownedCopy(rest);
+}
+
+/**
+ * Each row of `file` digested, in file order. Parsing and hashing are the verifier's whole cost, so they run on worker
+ * threads, a chunk of lines each (decoded, split and digested there), with at most two chunks per worker in flight:
+ * memory stays bounded, and this thread only reads bytes and merges. Without workers, the same in this thread.
+ */
+async function* digestedRows(file: string): AsyncGenerator<FileRow[]> {
+  const count = workerCount();
+  const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE));
+  const waiting = new Map<number, { resolve: (digested: DigestBatch) => void; reject: (error: Error) => void }>();
+  for (const worker of workers) {
+    worker.on('message', ({ batch, digested }: { batch: number; digested: DigestBatch }) => {
+      waiting.get(batch)?.resolve(digested);
+      waiting.delete(batch);
+    });
+    worker.on('error', (error) => {
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    });
+  }
+  const inFlight: Promise<DigestBatch>[] = [];
+  let sent = 0;
+  const send = (bytes: Uint8Array<ArrayBuffer>) => {
+    const batch = sent;
+    sent += 1;
+    if (count === 0) {
+      inFlight.push(Promise.resolve(digestBatch(bytes)));
+      return;
+    }
+    const digested = new Promise<DigestBatch>((resolve, reject) => waiting.set(batch, { resolve, reject }));
+    digested.catch(() => undefined);
+    workers[batch % count].postMessage({ batch, bytes }, [bytes.buffer]);
+    inFlight.push(digested);
+  };
+  let lineBase = 0;
+  const rowsOf = (digested: DigestBatch): { rows: FileRow[]; error: UnreadableFileError | null } => {
+    const leaves = Buffer.from(digested.leaves.buffer, digested.leaves.byteOffset, digested.leaves.byteLength);
+    const hints = Buffer.from(digested.hints.buffer, digested.hints.byteOffset, digested.hints.byteLength);
+    const rows: FileRow[] = [];
+    for (let i = 0; i < digested.ids.length; i += 1) {
+      const xid = digested.cursorXids[i];
+      rows.push({
+        id: digested.ids[i],
+        interactionNumber: digested.interactionNumbers[i],
+        position: xid === null ? null : { xid, number: digested.cursorNumbers[i] },
+        leaves,
+        hints,
+        index: i,
+        line: lineBase + digested.lineOffsets[i],
+      });
+    }
+    const { error } = digested;
+    const unreadable = error && new UnreadableFileError(file, lineBase + error.lineOffset, error.message);
+    lineBase += digested.lines;
+    return { rows, error: unreadable };
+  };
+  // The rows before an unreadable line are checked first; asking for more then throws.
+  async function* take(digested: Promise<DigestBatch>) {
+    const { rows, error } = rowsOf(await digested);
+    yield rows;
+    if (error) throw error;
+  }
+  try {
+    for await (const bytes of lineChunks(file)) {
+      send(bytes);
+      while (inFlight.length >= Math.max(1, count * 2)) yield* take(inFlight.shift()!);
+    }
+    while (inFlight.length > 0) yield* take(inFlight.shift()!);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
 
 /** The lines of a bundle, each checked for the members verification reads. */
 export async function* readBundle(file: string): AsyncGenerator<BundleLine> {
@@ -67,75 +221,87 @@ export async function* readBundle(file: string): AsyncGenerator<BundleLine> {
       );
     }
     for (const leaf of line.leaves as Partial<BundleLeaf>[]) {
+      // Hex is checked where it is decoded: a leaf hash that is not 64 hex digits decodes short (verify the root).
       const ok =
         typeof leaf?.interactionId === 'string' &&
         Number.isSafeInteger(leaf.interactionNumber) &&
         typeof leaf.createdDate === 'string' &&
         typeof leaf.leafHash === 'string' &&
         leaf.leafHash.length === 64 &&
-        HEX.test(leaf.leafHash) &&
-        typeof leaf.fieldHints === 'string' &&
-        HEX.test(leaf.fieldHints);
+        typeof leaf.fieldHints === 'string';
       if (!ok) throw new UnreadableFileError(file, raw.line, `checkpoint #${line.seq} holds a malformed leaf`);
     }
     yield line as BundleLine;
   }
 }
 
-/** The stored fields of an export line (a list item) or an archive line, as the canonical form reads them. */
-function canonicalRowOf(file: string, line: number, value: Record<string, unknown>): CanonicalRow {
-  const id = value.interactionId ?? value.id;
-  const strings = ['resourceId', 'resourceTypeId', 'actionId', 'originId', 'uowId', 'createdDate'] as const;
-  if (typeof id !== 'string' || strings.some((name) => typeof value[name] !== 'string')) {
-    throw new UnreadableFileError(file, line, 'not an interaction of an export or an archive');
+/**
+ * The rows of an export made with `order=feed`, a batch at a time, each row checked to have a position in feed
+ * order; refuses an export in the list's order.
+ */
+async function* readFeedExport(file: string): AsyncGenerator<FileRow[]> {
+  let previous: FilePosition | null = null;
+  for await (const rows of digestedRows(file)) {
+    for (const row of rows) {
+      const position = row.position;
+      if (position === null) {
+        throw new UnreadableFileError(
+          file,
+          row.line,
+          'no feedCursor: export with GET /api/interactions/export?order=feed',
+        );
+      }
+      if (position.xid === '') throw new UnreadableFileError(file, row.line, 'its feedCursor is not a cursor');
+      if (previous && comparePositions(position, previous) < 0) {
+        throw new UnreadableFileError(file, row.line, 'the export is not in feed order (made with order=feed?)');
+      }
+      previous = position;
+    }
+    yield rows;
   }
-  return {
-    id,
-    interactionNumber: value.interactionNumber as number,
-    resourceId: value.resourceId as string,
-    resourceTypeId: value.resourceTypeId as string,
-    actionId: value.actionId as string,
-    originId: value.originId as string,
-    interaction: (value.interaction ?? null) as CanonicalRow['interaction'],
-    externalReference: (value.externalReference ?? null) as string | null,
-    externalResponse: (value.externalResponse ?? null) as CanonicalRow['externalResponse'],
-    uowId: value.uowId as string,
-    userId: (value.userId ?? null) as string | null,
-    createdDate: value.createdDate as string,
-    interactionTimestamp: (value.interactionTimestamp ?? null) as string | null,
-  };
 }
 
-interface ExportRow {
-  row: CanonicalRow;
-  position: FeedPosition;
-  line: number;
+/** Walks rows a batch at a time: `row` is the current one (null at the end), `advance` moves past it. */
+class RowCursor {
+  row: FileRow | null = null;
+  private batch: FileRow[] = [];
+  private at = 0;
+
+  constructor(private readonly batches: AsyncGenerator<FileRow[]>) {}
+
+  async advance(): Promise<void> {
+    this.at += 1;
+    while (this.at >= this.batch.length) {
+      const next = await this.batches.next();
+      if (next.done) {
+        this.row = null;
+        return;
+      }
+      this.batch = next.value;
+      this.at = 0;
+    }
+    this.row = this.batch[this.at];
+  }
+
+  /** Moves past the current row without a turn of the event loop while the batch lasts. */
+  step(): boolean {
+    if (this.at + 1 >= this.batch.length) return false;
+    this.at += 1;
+    this.row = this.batch[this.at];
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.batches.return(undefined);
+  }
 }
 
-/** The rows of an export made with `order=feed`, each with its position; refuses one in the list's order. */
-async function* readFeedExport(file: string): AsyncGenerator<ExportRow> {
-  let previous: FeedPosition | null = null;
-  for await (const raw of fileLines(file)) {
-    const value = parseLine(file, raw);
-    if (typeof value.feedCursor !== 'string') {
-      throw new UnreadableFileError(
-        file,
-        raw.line,
-        'no feedCursor: export with GET /api/interactions/export?order=feed',
-      );
-    }
-    let position: FeedPosition;
-    try {
-      position = parseFeedCursor(value.feedCursor, 'feedCursor');
-    } catch {
-      throw new UnreadableFileError(file, raw.line, `feedCursor ${JSON.stringify(value.feedCursor)} is not a cursor`);
-    }
-    if (previous && compareFeedPositions(position, previous) < 0) {
-      throw new UnreadableFileError(file, raw.line, 'the export is not in feed order (made with order=feed?)');
-    }
-    previous = position;
-    yield { row: canonicalRowOf(file, raw.line, value), position, line: raw.line };
-  }
+/** A row against its sealed leaf: nothing when it hashes the same, else row-altered with the fields. */
+function compareDigest(row: FileRow, leaf: BundleLeaf, sealed: Buffer, seq: number, report: Report) {
+  const at = row.index * LEAF_BYTES;
+  if (row.leaves.compare(sealed, 0, sealed.length, at, at + LEAF_BYTES) === 0) return;
+  const hints = row.hints.subarray(row.index * HINT_BYTES, (row.index + 1) * HINT_BYTES);
+  reportAltered(leaf, changedFields(Buffer.from(leaf.fieldHints, 'hex'), hints), seq, report);
 }
 
 export interface VerifyFilesOptions {
@@ -164,7 +330,7 @@ function checkpointOf({ leaves: _leaves, ...line }: BundleLine): Checkpoint {
 async function walkBundle(
   options: VerifyFilesOptions,
   report: Report,
-  visit: (checkpoint: Checkpoint, leaves: BundleLeaf[]) => Promise<void>,
+  visit: (checkpoint: Checkpoint, leaves: BundleLeaf[], hashes: Buffer[]) => Promise<void>,
 ): Promise<{ checked: Checkpoint[] }> {
   const from = options.from ?? 1;
   const to = options.to ?? Number.MAX_SAFE_INTEGER;
@@ -186,21 +352,13 @@ async function walkBundle(
           message: `the leaves of checkpoint #${checkpoint.seq} do not hash to its signed root`,
         });
       }
-      await visit(checkpoint, line.leaves);
+      await visit(checkpoint, line.leaves, hashes);
       checked.push(checkpoint);
       expectedSeq = checkpoint.seq + 1;
     }
     previous = checkpoint;
   }
   return { checked };
-}
-
-function leafRow(leaf: BundleLeaf) {
-  return {
-    interactionId: leaf.interactionId,
-    interactionNumber: String(leaf.interactionNumber),
-    fieldHints: Buffer.from(leaf.fieldHints, 'hex'),
-  };
 }
 
 /** Numbers of sealed rows, for finding a row that reuses one (8 bytes a row). */
@@ -247,23 +405,21 @@ const SLICE = 2_000;
  */
 export async function verifyExportFile(options: VerifyFilesOptions & { exportFile: string }): Promise<VerifyReport> {
   const { problems, report } = problemList();
-  const rows = readFeedExport(options.exportFile);
+  const rows = new RowCursor(readFeedExport(options.exportFile));
   const archives = await ArchiveDirectory.open(options.archiveDir ?? null);
-  let pending = await rows.next();
+  await rows.advance();
   let rowsChecked = 0;
   let archivedRows = 0;
-  let seen = 0;
   const sealedNumbers = new SealedNumbers();
+  // The next row: within a batch at once; a new batch is a turn of the event loop anyway.
   const advance = async () => {
-    seen += 1;
-    if (seen % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-    pending = await rows.next();
+    if (!rows.step()) await rows.advance();
   };
 
-  const { checked } = await walkBundle(options, report, async (checkpoint, leaves) => {
+  const { checked } = await walkBundle(options, report, async (checkpoint, leaves, hashes) => {
     const seq = checkpoint.seq;
-    const after = positionOfCursor(checkpoint.after);
-    const through = positionOfCursor(checkpoint.through);
+    const after = filePosition(checkpoint.after);
+    const through = filePosition(checkpoint.through);
     const indexById = new Map<string, number>();
     leaves.forEach((leaf, index) => {
       indexById.set(leaf.interactionId, index);
@@ -271,11 +427,11 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
     });
     const matched = new Uint8Array(leaves.length);
     let lastIndex = -1;
-    let reordered: CanonicalRow | null = null;
+    let reordered: FileRow | null = null;
     // Rows before the range: a gap left by a missing checkpoint (reported as such) or before `from`.
-    while (!pending.done && compareFeedPositions(pending.value.position, after) <= 0) await advance();
-    while (!pending.done && compareFeedPositions(pending.value.position, through) <= 0) {
-      const { row } = pending.value;
+    while (rows.row && comparePositions(rows.row.position!, after) <= 0) await advance();
+    while (rows.row && comparePositions(rows.row.position!, through) <= 0) {
+      const row = rows.row;
       const index = indexById.get(row.id);
       if (index === undefined || matched[index] === 1) {
         report({
@@ -287,7 +443,7 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
         });
       } else {
         matched[index] = 1;
-        compareRow(row, leafRow(leaves[index]), Buffer.from(leaves[index].leafHash, 'hex'), seq, report);
+        compareDigest(row, leaves[index], hashes[index], seq, report);
         if (index < lastIndex && !reordered) reordered = row;
         lastIndex = Math.max(lastIndex, index);
       }
@@ -309,7 +465,7 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
       const row = archive?.rows.get(leaf.interactionId);
       if (row) {
         archivedRows += 1;
-        compareRow(row, leafRow(leaf), Buffer.from(leaf.leafHash, 'hex'), seq, report);
+        compareDigest(row, leaf, hashes[index], seq, report);
         continue;
       }
       report({
@@ -327,8 +483,8 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
   // Rows after the last checkpoint checked: not sealed yet, unless they reuse a sealed number.
   const last = checked.at(-1);
   if (last && (options.to === undefined || last.seq === options.to)) {
-    for (; !pending.done; await advance()) {
-      const { row } = pending.value;
+    for (; rows.row; await advance()) {
+      const row = rows.row;
       if (!sealedNumbers.has(Number(row.interactionNumber))) continue;
       report({
         kind: 'row-inserted',
@@ -339,7 +495,7 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
       });
     }
   }
-  await rows.return(undefined);
+  await rows.close();
   return {
     ok: problems.length === 0,
     checkpoints: checked.length,
@@ -351,19 +507,16 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
   };
 }
 
-/** A whole archive's rows by id, read once. */
-async function readArchive(file: string): Promise<Map<string, CanonicalRow>> {
-  const rows = new Map<string, CanonicalRow>();
-  for await (const raw of fileLines(file)) {
-    const row = canonicalRowOf(file, raw.line, parseLine(file, raw));
-    rows.set(row.id, row);
-  }
+/** A whole archive's rows by id, digested, read once. */
+async function readArchive(file: string): Promise<Map<string, FileRow>> {
+  const rows = new Map<string, FileRow>();
+  for await (const batch of digestedRows(file)) for (const row of batch) rows.set(row.id, row);
   return rows;
 }
 
 /** The archives of a directory by their manifests' ranges; each read on first need and kept. */
 class ArchiveDirectory {
-  private readonly loaded = new Map<string, Promise<Map<string, CanonicalRow>>>();
+  private readonly loaded = new Map<string, Promise<Map<string, FileRow>>>();
 
   private constructor(private readonly archives: { start: number; end: number; file: string }[]) {}
 
@@ -381,7 +534,7 @@ class ArchiveDirectory {
   }
 
   /** The archive whose range holds `createdDate`, with its rows; null when none does. */
-  async rowsFor(createdDate: string): Promise<{ file: string; rows: Map<string, CanonicalRow> } | null> {
+  async rowsFor(createdDate: string): Promise<{ file: string; rows: Map<string, FileRow> } | null> {
     const created = Date.parse(createdDate);
     const archive = this.archives.find(({ start, end }) => start <= created && created < end);
     if (!archive) return null;
@@ -415,8 +568,8 @@ export async function verifyArchiveFile(options: VerifyFilesOptions & { archiveF
   const archived = await readArchive(options.archiveFile);
   const matched = new Set<string>();
   const sealedNumbers = new SealedNumbers();
-  const { checked } = await walkBundle(options, report, async (checkpoint, leaves) => {
-    for (const leaf of leaves) {
+  const { checked } = await walkBundle(options, report, async (checkpoint, leaves, hashes) => {
+    for (const [index, leaf] of leaves.entries()) {
       sealedNumbers.add(leaf.interactionNumber);
       const created = Date.parse(leaf.createdDate);
       if (created < start || created >= end) continue;
@@ -432,7 +585,7 @@ export async function verifyArchiveFile(options: VerifyFilesOptions & { archiveF
         continue;
       }
       matched.add(leaf.interactionId);
-      compareRow(row, leafRow(leaf), Buffer.from(leaf.leafHash, 'hex'), checkpoint.seq, report);
+      compareDigest(row, leaf, hashes[index], checkpoint.seq, report);
       if (matched.size % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   });

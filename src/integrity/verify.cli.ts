@@ -148,7 +148,8 @@ async function main(): Promise<number> {
   const lock = dataDir ? lockDataDir(dataDir) : null;
   const db = await openDatabase(
     url
-      ? { kind: 'postgres', url, poolSize: 1, limits: { statementTimeoutMs: 600_000 } }
+      ? // Two connections: the pass over every number runs beside the reads of the ranges.
+        { kind: 'postgres', url, poolSize: 2, limits: { statementTimeoutMs: 600_000 } }
       : { kind: 'pglite', dataDir: dataDir! },
   ).catch((error: unknown) => {
     lock?.release();

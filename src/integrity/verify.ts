@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SqlExecutor } from '../db/database';
 import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
 import { readArchiveRows } from '../retention/archive';
-import { changedFields, rowDigest, type CanonicalRow } from './canonical';
+import { changedFields, rowLeaf, type CanonicalRow } from './canonical';
 import {
   CHECKPOINT_FORMAT,
   GENESIS_HASH,
@@ -139,17 +139,29 @@ export async function verifyLog(sql: SqlExecutor, options: VerifyOptions): Promi
   let rows = 0;
 
   checkPublished(options.published ?? [], checkpoints, options, report);
+  // The database works while this process hashes: the numbers' pass runs from the start (on a second connection
+  // when the pool has one), and each range is read while the one before it is checked.
+  const duplicates = checkpoints.length > 0 ? handled(readDuplicateNumbers(sql)) : null;
+  let nextRead = checkpoints.length > 0 ? handled(readRange(sql, checkpoints[0])) : null;
   let previous: Checkpoint | undefined = before;
   let expectedSeq = from;
-  for (const checkpoint of checkpoints) {
+  for (const [i, checkpoint] of checkpoints.entries()) {
+    const read = nextRead!;
+    nextRead = i + 1 < checkpoints.length ? handled(readRange(sql, checkpoints[i + 1])) : null;
     checkLink(checkpoint, previous, expectedSeq, report);
     expectedSeq = checkpoint.seq + 1;
     previous = checkpoint;
     checkCheckpointRecord(checkpoint, options.key, report);
-    rows += await checkRange(sql, checkpoint, archives, report);
+    rows += await checkRange(await read, checkpoint, archives, report);
   }
-  if (checkpoints.length > 0) {
-    await checkNumbersUnique(sql, checkpoints[0].seq, checkpoints[checkpoints.length - 1].seq, report);
+  if (duplicates) {
+    await checkNumbersUnique(
+      sql,
+      await duplicates,
+      checkpoints[0].seq,
+      checkpoints[checkpoints.length - 1].seq,
+      report,
+    );
   }
   return {
     ok: problems.length === 0,
@@ -213,14 +225,40 @@ function checkPublished(published: Checkpoint[], stored: Checkpoint[], options: 
  * The rows of one checkpoint's range against its leaves, and the leaves against its signed root. Returns the rows
  * checked.
  */
-async function checkRange(sql: SqlExecutor, checkpoint: Checkpoint, archives: ArchiveIndex, report: Report) {
+/** A promise whose rejection is handled now and still thrown where it is awaited (a read started ahead). */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+interface RangeRead {
+  leaves: LeafRow[];
+  rows: RangeRow[];
+}
+
+/** A checkpoint's stored leaves and the rows now in its range, in feed order. */
+async function readRange(sql: SqlExecutor, checkpoint: Checkpoint): Promise<RangeRead> {
+  const after = positionOfCursor(checkpoint.after);
+  const through = positionOfCursor(checkpoint.through);
+  const [leaves, rows] = await Promise.all([
+    sql.query<LeafRow>(
+      `SELECT leaf_index AS "leafIndex", interaction_id AS "interactionId", interaction_number::text AS "interactionNumber",
+         created_date AS "createdDate", leaf_hash AS "leafHash", field_hints AS "fieldHints"
+       FROM integrity_leaves WHERE checkpoint_seq = $1 ORDER BY leaf_index`,
+      [checkpoint.seq],
+    ),
+    sql.query<RangeRow>(
+      `SELECT ${INTERACTION_COLUMNS} FROM interactions
+       WHERE (feed_xid, interaction_number) > ($1::xid8, $2::bigint) AND (feed_xid, interaction_number) <= ($3::xid8, $4::bigint)
+       ORDER BY feed_xid, interaction_number`,
+      [after.xid.toString(), after.number, through.xid.toString(), through.number],
+    ),
+  ]);
+  return { leaves, rows };
+}
+
+async function checkRange({ leaves, rows }: RangeRead, checkpoint: Checkpoint, archives: ArchiveIndex, report: Report) {
   const seq = checkpoint.seq;
-  const leaves = await sql.query<LeafRow>(
-    `SELECT leaf_index AS "leafIndex", interaction_id AS "interactionId", interaction_number::text AS "interactionNumber",
-       created_date AS "createdDate", leaf_hash AS "leafHash", field_hints AS "fieldHints"
-     FROM integrity_leaves WHERE checkpoint_seq = $1 ORDER BY leaf_index`,
-    [seq],
-  );
   const hashes = leaves.map((leaf) => Buffer.from(leaf.leafHash));
   if (leaves.length !== checkpoint.rowCount || merkleRoot(hashes).toString('hex') !== checkpoint.merkleRoot) {
     report({
@@ -229,14 +267,6 @@ async function checkRange(sql: SqlExecutor, checkpoint: Checkpoint, archives: Ar
       message: `the stored leaves of checkpoint #${seq} do not hash to its signed root`,
     });
   }
-  const after = positionOfCursor(checkpoint.after);
-  const through = positionOfCursor(checkpoint.through);
-  const rows = await sql.query<RangeRow>(
-    `SELECT ${INTERACTION_COLUMNS} FROM interactions
-     WHERE (feed_xid, interaction_number) > ($1::xid8, $2::bigint) AND (feed_xid, interaction_number) <= ($3::xid8, $4::bigint)
-     ORDER BY feed_xid, interaction_number`,
-    [after.xid.toString(), after.number, through.xid.toString(), through.number],
-  );
   const leafById = new Map<string, number>();
   leaves.forEach((leaf, index) => leafById.set(leaf.interactionId, index));
   const matched = new Set<number>();
@@ -300,9 +330,18 @@ export function compareRow(
   seq: number,
   report: Report,
 ) {
-  const digest = rowDigest(row);
+  const digest = rowLeaf(row);
   if (digest.leaf.equals(sealed)) return;
-  const fields = changedFields(Buffer.from(leaf.fieldHints), digest.hints);
+  reportAltered(leaf, changedFields(Buffer.from(leaf.fieldHints), digest.hints()), seq, report);
+}
+
+/** A sealed row that no longer hashes to its leaf, with the fields its hints say changed. */
+export function reportAltered(
+  leaf: { interactionId: string; interactionNumber: string | number },
+  fields: string[],
+  seq: number,
+  report: Report,
+) {
   report({
     kind: 'row-altered',
     checkpoint: seq,
@@ -320,11 +359,21 @@ export function compareRow(
  * over the numbers' index, whatever the number of checkpoints; a forged row may be anywhere, sealed later or not yet.
  * Numbers no checkpoint in [from, to] sealed are left alone.
  */
-async function checkNumbersUnique(sql: SqlExecutor, from: number, to: number, report: Report) {
-  const groups = await sql.query<{ number: string; ids: string[] }>(
+function readDuplicateNumbers(sql: SqlExecutor) {
+  return sql.query<{ number: string; ids: string[] }>(
     `SELECT interaction_number::text AS number, array_agg(id::text ORDER BY id) AS ids FROM interactions
      GROUP BY interaction_number HAVING count(*) > 1 ORDER BY interaction_number`,
   );
+}
+
+/** Reports the forged rows among readDuplicateNumbers' groups: each id but the one sealed first. */
+async function checkNumbersUnique(
+  sql: SqlExecutor,
+  groups: { number: string; ids: string[] }[],
+  from: number,
+  to: number,
+  report: Report,
+) {
   for (const group of groups) {
     const sealed = await sql.query<{ id: string; seq: string }>(
       `SELECT interaction_id::text AS id, min(checkpoint_seq)::text AS seq FROM integrity_leaves
