@@ -1,15 +1,17 @@
 /**
  * Integrity benchmark (docs/integrity.md): on a fresh PostgreSQL database loaded with the bench's data set, seal every
- * row into checkpoints of CHECKPOINT_ROWS (what the service's sealer does, without the timer), measure the leaves'
- * size on disk per row, then run the offline verifier (`bin/interactions-verify.js`, a child process) over all of
- * it twice: against the database (its own connection), and from files alone (the checkpoints with their leaves and
- * the export in feed order, written first, as the routes write them).
+ * row into checkpoints of CHECKPOINT_ROWS as a backlog (sealAll: the next range read ahead while one is hashed; the
+ * service's sealer seals one checkpoint a turn, paced by CHECKPOINT_CPU_SHARE, so it never seals this fast), measure
+ * the leaves' size on disk per row, then run the offline verifier (`bin/interactions-verify.js`, a child process)
+ * over all of it twice: against the database (its own connection), and from files alone (the checkpoints with
+ * their leaves and the export in feed order, written first, as the routes write them).
  *
  *   node -r ts-node/register/transpile-only bench/integrity.ts [--rows 1000000] [--checkpoint-rows 10000]
- *     [--database bench_integrity] [--keep] [--reuse] [--skip-database-verify] [--skip-file-verify]
+ *     [--database bench_integrity] [--keep] [--reuse] [--skip-database-verify] [--skip-file-verify] [--dir /tmp]
  *
  * `--reuse` seals the rows already in `--database` (a database `npm run bench` loaded and kept) instead of loading a
- * fresh one; its checkpoints are deleted first, so that every row is sealed again.
+ * fresh one; its checkpoints are deleted first, so that every row is sealed again. The files are written under
+ * `--dir` (default the system's temporary directory) and removed at the end.
  *
  * Prints one JSON document: rows, load seconds, seal seconds and rows/s, checkpoints, leaf bytes per row, verify
  * seconds and rows/s of each verification with the verifier's exit code and peak RSS, the files' sizes and the time

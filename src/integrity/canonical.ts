@@ -72,13 +72,29 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-const CANONICAL_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const CANONICAL_TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{3}Z$/;
+
+/**
+ * Whether `value` is already what canonicalTimestamp makes of it: the canonical shape, and a time that exists (month
+ * 1–12, a day of that month, hour below 24, minutes and seconds below 60). Anything else goes through Date, which
+ * rolls 30 February over or refuses it, as it always did.
+ */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isCanonicalTimestamp(value: string): boolean {
+  const parts = CANONICAL_TIMESTAMP.exec(value);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]);
+}
 
 /** UTC, millisecond precision, `Z`: `2026-12-06T23:54:12.000Z`. Strings are read as dates first (any offset). */
 export function canonicalTimestamp(value: Date | string): string {
   // Already in the canonical form (an export's or an archive's timestamps are): as it is. A date that does not exist
   // (30 February) passes as written, and then hashes unlike any sealed row.
-  if (typeof value === 'string' && CANONICAL_TIMESTAMP.test(value)) return value;
+  if (typeof value === 'string' && isCanonicalTimestamp(value)) return value;
   const date = typeof value === 'string' ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) throw new TypeError(`not a timestamp: ${String(value)}`);
   return date.toISOString();
@@ -112,9 +128,10 @@ const MEMBERS = SORTED_FIELDS.map((field, i) => ({
   prefix: `${i === 0 ? '' : ','}"${field}":`,
 }));
 
-/** A string or null as JCS writes it. */
+/** A string or null as JCS writes it (anything else a file may hold there, as JCS writes that). */
 function textOrNull(value: string | null | undefined): string {
-  return value === null || value === undefined ? 'null' : JSON.stringify(value);
+  if (value === null || value === undefined) return 'null';
+  return typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value);
 }
 
 /** A JSON field as JCS writes it (absent is null). */

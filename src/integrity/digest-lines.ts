@@ -55,7 +55,10 @@ export interface DigestBatch {
   lines: number;
   ids: string[];
   interactionNumbers: number[];
-  /** Each row's feedCursor: its transaction id as a decimal without leading zeros, and its number; null: none; '': not a cursor. */
+  /**
+   * Each row's feedCursor: its transaction id as a decimal without leading zeros (null: no cursor; '': not a cursor),
+   * and its number.
+   */
   cursorXids: (string | null)[];
   cursorNumbers: number[];
   /** Line of each row, from 1 at the batch's first line. */

@@ -11,7 +11,15 @@ import { digestBatch, HINT_BYTES, LEAF_BYTES, parseObjectLine, type DigestBatch 
 import { CHECKPOINT_FORMAT, positionOfCursor, type Checkpoint } from './checkpoint';
 import { merkleRoot } from './merkle';
 import type { VerifyingKey } from './signing-key';
-import { checkCheckpointRecord, checkLink, problemList, reportAltered, type Report, type VerifyReport } from './verify';
+import {
+  checkCheckpointRecord,
+  checkLink,
+  problemList,
+  reportAltered,
+  type IntegrityProblem,
+  type Report,
+  type VerifyReport,
+} from './verify';
 
 /**
  * Verification from files alone (docs/integrity.md, "Verifying files"): the checkpoints with their leaves (a saved
@@ -22,9 +30,24 @@ import { checkCheckpointRecord, checkLink, problemList, reportAltered, type Repo
 /** A file line that is not what its format says: the verifier cannot go on (exit 3, naming file and line). */
 export class UnreadableFileError extends Error {
   constructor(file: string, line: number, reason: string) {
-    super(`${file}, line ${line}: ${reason}`);
+    super(line > 0 ? `${file}, line ${line}: ${reason}` : `${file}: ${reason}`);
     this.name = 'UnreadableFileError';
   }
+}
+
+/** The longest line read (a bundle line of 10,000 leaves is ~2.7 MB). */
+const MAX_LINE_CHARS = 256 * 2 ** 20;
+
+/**
+ * A file's bytes, gunzipped when its name ends in .gz. Errors of the file (missing, unreadable) come out of the
+ * returned stream either way, so that they end the run like any other (exit 3), not as an unhandled event.
+ */
+function openText(file: string, chunkBytes = 64 * 1024): NodeJS.ReadableStream & AsyncIterable<Buffer | string> {
+  const source = createReadStream(file, { highWaterMark: chunkBytes });
+  if (!file.endsWith('.gz')) return source;
+  const gunzip = createGunzip({ chunkSize: chunkBytes });
+  source.on('error', (error) => gunzip.destroy(error));
+  return source.pipe(gunzip);
 }
 
 /**
@@ -32,15 +55,17 @@ export class UnreadableFileError extends Error {
  * chunk at a time as lines are taken (backpressure), so memory holds a chunk and the longest line, whatever the size.
  */
 async function* fileLines(file: string): AsyncGenerator<{ text: string; line: number }> {
-  const input = file.endsWith('.gz') ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
+  const input = openText(file);
   input.setEncoding('utf8');
   // The pieces of a line that spans chunks: joined once its end comes (a bundle line can be megabytes long).
   let pieces: string[] = [];
+  let pending = 0;
   let line = 0;
   const take = (last: string): string => {
     pieces.push(last);
     const text = pieces.length === 1 ? last : pieces.join('');
     pieces = [];
+    pending = 0;
     line += 1;
     return text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
   };
@@ -51,7 +76,11 @@ async function* fileLines(file: string): AsyncGenerator<{ text: string; line: nu
       if (text.length > 0) yield { text, line };
       start = end + 1;
     }
-    if (start < chunk.length) pieces.push(chunk.slice(start));
+    if (start < chunk.length) {
+      pieces.push(chunk.slice(start));
+      pending += chunk.length - start;
+      if (pending > MAX_LINE_CHARS) throw new UnreadableFileError(file, line + 1, 'a line longer than 256 MB');
+    }
   }
   if (pieces.length > 0) {
     const text = take('');
@@ -117,21 +146,22 @@ function ownedCopy(bytes: Buffer): Uint8Array<ArrayBuffer> {
 }
 
 async function* lineChunks(file: string): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-  const input = file.endsWith('.gz')
-    ? createReadStream(file, { highWaterMark: CHUNK_BYTES }).pipe(createGunzip({ chunkSize: CHUNK_BYTES }))
-    : createReadStream(file, { highWaterMark: CHUNK_BYTES });
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of input as AsyncIterable<Buffer>) {
-    const bytes = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
-    const end = bytes.lastIndexOf(10);
+  // Bytes after the last line break so far, in pieces (joined once: a line may span many chunks).
+  let rest: Buffer[] = [];
+  let restBytes = 0;
+  for await (const chunk of openText(file, CHUNK_BYTES) as AsyncIterable<Buffer>) {
+    const end = chunk.lastIndexOf(10);
     if (end === -1) {
-      rest = bytes;
+      rest.push(chunk);
+      restBytes += chunk.length;
+      if (restBytes > MAX_LINE_CHARS) throw new UnreadableFileError(file, 0, 'a line longer than 256 MB');
       continue;
     }
-    yield ownedCopy(bytes.subarray(0, end + 1));
-    rest = bytes.subarray(end + 1);
+    yield ownedCopy(restBytes > 0 ? Buffer.concat([...rest, chunk.subarray(0, end + 1)]) : chunk.subarray(0, end + 1));
+    rest = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
+    restBytes = chunk.length - end - 1;
   }
-  if (rest.length > 0) yield ownedCopy(rest);
+  if (restBytes > 0) yield ownedCopy(Buffer.concat(rest));
 }
 
 /**
@@ -148,13 +178,22 @@ async function* digestedRows(file: string): AsyncGenerator<FileRow[]> {
       waiting.get(batch)?.resolve(digested);
       waiting.delete(batch);
     });
-    worker.on('error', (error) => {
+    // A worker that fails, or stops, fails every batch it still owes and every batch sent after.
+    const fail = (error: Error) => {
+      failure ??= error;
       for (const pending of waiting.values()) pending.reject(error);
       waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('messageerror', fail);
+    worker.on('exit', (code) => {
+      if (!closing) fail(new Error(`a digest worker stopped (exit code ${code})`));
     });
   }
   const inFlight: Promise<DigestBatch>[] = [];
   let sent = 0;
+  let failure: Error | null = null;
+  let closing = false;
   const send = (bytes: Uint8Array<ArrayBuffer>) => {
     const batch = sent;
     sent += 1;
@@ -162,6 +201,7 @@ async function* digestedRows(file: string): AsyncGenerator<FileRow[]> {
       inFlight.push(Promise.resolve(digestBatch(bytes)));
       return;
     }
+    if (failure) throw failure;
     const digested = new Promise<DigestBatch>((resolve, reject) => waiting.set(batch, { resolve, reject }));
     digested.catch(() => undefined);
     workers[batch % count].postMessage({ batch, bytes }, [bytes.buffer]);
@@ -202,15 +242,21 @@ async function* digestedRows(file: string): AsyncGenerator<FileRow[]> {
     }
     while (inFlight.length > 0) yield* take(inFlight.shift()!);
   } finally {
+    closing = true;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+}
+
+/** A feed cursor as a checkpoint's `after` and `through` hold it. */
+function isCursor(value: unknown): value is string {
+  return typeof value === 'string' && (value === '0' || /^\d{1,19}-\d{1,16}$/.test(value));
 }
 
 /** The lines of a bundle, each checked for the members verification reads. */
 export async function* readBundle(file: string): AsyncGenerator<BundleLine> {
   for await (const raw of fileLines(file)) {
     const line = parseLine(file, raw) as Partial<BundleLine>;
-    if (!Number.isSafeInteger(line.seq) || typeof line.through !== 'string' || typeof line.after !== 'string') {
+    if (!Number.isSafeInteger(line.seq) || !isCursor(line.through) || !isCursor(line.after)) {
       throw new UnreadableFileError(file, raw.line, 'not a checkpoint of GET /api/integrity/checkpoints/export');
     }
     if (!Array.isArray(line.leaves)) {
@@ -378,11 +424,23 @@ class SealedNumbers {
     this.size += 1;
   }
 
-  has(number: number): boolean {
+  private sort() {
     if (!this.sorted) {
       this.numbers = this.numbers.subarray(0, this.size).sort();
       this.sorted = true;
     }
+  }
+
+  /** Numbers sealed more than once: all but one of their rows were forged (numbers are drawn once). */
+  duplicates(): Set<number> {
+    this.sort();
+    const found = new Set<number>();
+    for (let i = 1; i < this.size; i += 1) if (this.numbers[i] === this.numbers[i - 1]) found.add(this.numbers[i]);
+    return found;
+  }
+
+  has(number: number): boolean {
+    this.sort();
     let low = 0;
     let high = this.size - 1;
     while (low <= high) {
@@ -396,6 +454,39 @@ class SealedNumbers {
   }
 }
 
+/**
+ * Rows that reuse a number another row was sealed with, both sealed: a forged row that a later checkpoint sealed. A
+ * second pass over the bundle names them (there are none in an untouched log); each but the one sealed first is
+ * reported, as the database verifier does.
+ */
+async function reportSealedDuplicates(options: VerifyFilesOptions, numbers: Set<number>, report: Report) {
+  if (numbers.size === 0) return;
+  const from = options.from ?? 1;
+  const to = options.to ?? Number.MAX_SAFE_INTEGER;
+  const sealed = new Map<number, { id: string; seq: number }[]>();
+  for await (const line of readBundle(options.bundle)) {
+    if (line.seq < from || line.seq > to) continue;
+    for (const leaf of line.leaves) {
+      if (!numbers.has(leaf.interactionNumber)) continue;
+      sealed.set(leaf.interactionNumber, [
+        ...(sealed.get(leaf.interactionNumber) ?? []),
+        { id: leaf.interactionId, seq: line.seq },
+      ]);
+    }
+  }
+  for (const [number, [first, ...forged]] of sealed) {
+    for (const { id, seq } of forged) {
+      report({
+        kind: 'row-inserted',
+        checkpoint: seq,
+        interactionId: id,
+        interactionNumber: number,
+        message: `interaction ${id} reuses number ${number}, sealed in checkpoint #${first.seq} for interaction ${first.id}: a forged row`,
+      });
+    }
+  }
+}
+
 /** Rows between two yields to the event loop (the verifier is a CLI, but the tests run it in-process too). */
 const SLICE = 2_000;
 
@@ -405,12 +496,28 @@ const SLICE = 2_000;
  */
 export async function verifyExportFile(options: VerifyFilesOptions & { exportFile: string }): Promise<VerifyReport> {
   const { problems, report } = problemList();
-  const rows = new RowCursor(readFeedExport(options.exportFile));
   const archives = await ArchiveDirectory.open(options.archiveDir ?? null);
+  const rows = new RowCursor(readFeedExport(options.exportFile));
+  const sealedNumbers = new SealedNumbers();
+
+  try {
+    return await checkExport(options, rows, archives, sealedNumbers, problems, report);
+  } finally {
+    await rows.close();
+  }
+}
+
+async function checkExport(
+  options: VerifyFilesOptions,
+  rows: RowCursor,
+  archives: ArchiveDirectory,
+  sealedNumbers: SealedNumbers,
+  problems: IntegrityProblem[],
+  report: Report,
+): Promise<VerifyReport> {
   await rows.advance();
   let rowsChecked = 0;
   let archivedRows = 0;
-  const sealedNumbers = new SealedNumbers();
   // The next row: within a batch at once; a new batch is a turn of the event loop anyway.
   const advance = async () => {
     if (!rows.step()) await rows.advance();
@@ -462,10 +569,10 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
     for (const [index, leaf] of leaves.entries()) {
       if (matched[index] === 1) continue;
       const archive = await archives.rowsFor(leaf.createdDate);
-      const row = archive?.rows.get(leaf.interactionId);
-      if (row) {
+      const copies = archive?.rows.get(leaf.interactionId);
+      if (copies) {
         archivedRows += 1;
-        compareDigest(row, leaf, hashes[index], seq, report);
+        compareArchived(copies, leaf, hashes[index], seq, archive!.file, report);
         continue;
       }
       report({
@@ -495,7 +602,7 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
       });
     }
   }
-  await rows.close();
+  await reportSealedDuplicates(options, sealedNumbers.duplicates(), report);
   return {
     ok: problems.length === 0,
     checkpoints: checked.length,
@@ -508,15 +615,43 @@ export async function verifyExportFile(options: VerifyFilesOptions & { exportFil
 }
 
 /** A whole archive's rows by id, digested, read once. */
-async function readArchive(file: string): Promise<Map<string, FileRow>> {
-  const rows = new Map<string, FileRow>();
-  for await (const batch of digestedRows(file)) for (const row of batch) rows.set(row.id, row);
+async function readArchive(file: string): Promise<Map<string, FileRow[]>> {
+  // Every copy of an id: a second copy is itself a finding, and must not hide an edited first one.
+  const rows = new Map<string, FileRow[]>();
+  for await (const batch of digestedRows(file)) {
+    for (const row of batch) {
+      const copies = rows.get(row.id);
+      if (copies) copies.push(row);
+      else rows.set(row.id, [row]);
+    }
+  }
   return rows;
+}
+
+/** Each copy of a sealed row against its leaf; copies past the first are rows inserted into the archive. */
+function compareArchived(
+  copies: FileRow[],
+  leaf: BundleLeaf,
+  sealed: Buffer,
+  seq: number,
+  file: string,
+  report: Report,
+) {
+  for (const copy of copies) compareDigest(copy, leaf, sealed, seq, report);
+  for (const copy of copies.slice(1)) {
+    report({
+      kind: 'row-inserted',
+      checkpoint: seq,
+      interactionId: copy.id,
+      interactionNumber: copy.interactionNumber,
+      message: `interaction ${copy.id} is in ${file} ${copies.length} times (again at line ${copy.line})`,
+    });
+  }
 }
 
 /** The archives of a directory by their manifests' ranges; each read on first need and kept. */
 class ArchiveDirectory {
-  private readonly loaded = new Map<string, Promise<Map<string, FileRow>>>();
+  private readonly loaded = new Map<string, Promise<Map<string, FileRow[]>>>();
 
   private constructor(private readonly archives: { start: number; end: number; file: string }[]) {}
 
@@ -534,7 +669,7 @@ class ArchiveDirectory {
   }
 
   /** The archive whose range holds `createdDate`, with its rows; null when none does. */
-  async rowsFor(createdDate: string): Promise<{ file: string; rows: Map<string, FileRow> } | null> {
+  async rowsFor(createdDate: string): Promise<{ file: string; rows: Map<string, FileRow[]> } | null> {
     const created = Date.parse(createdDate);
     const archive = this.archives.find(({ start, end }) => start <= created && created < end);
     if (!archive) return null;
@@ -573,8 +708,8 @@ export async function verifyArchiveFile(options: VerifyFilesOptions & { archiveF
       sealedNumbers.add(leaf.interactionNumber);
       const created = Date.parse(leaf.createdDate);
       if (created < start || created >= end) continue;
-      const row = archived.get(leaf.interactionId);
-      if (!row) {
+      const copies = archived.get(leaf.interactionId);
+      if (!copies) {
         report({
           kind: 'row-missing',
           checkpoint: checkpoint.seq,
@@ -585,11 +720,11 @@ export async function verifyArchiveFile(options: VerifyFilesOptions & { archiveF
         continue;
       }
       matched.add(leaf.interactionId);
-      compareDigest(row, leaf, hashes[index], checkpoint.seq, report);
+      compareArchived(copies, leaf, hashes[index], checkpoint.seq, path.basename(options.archiveFile), report);
       if (matched.size % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   });
-  for (const row of archived.values()) {
+  for (const [row] of archived.values()) {
     if (matched.has(row.id) || !sealedNumbers.has(Number(row.interactionNumber))) continue;
     report({
       kind: 'row-inserted',
@@ -599,6 +734,7 @@ export async function verifyArchiveFile(options: VerifyFilesOptions & { archiveF
       message: `interaction ${row.id} reuses number ${row.interactionNumber}, which a checkpoint sealed for another row: a forged row`,
     });
   }
+  await reportSealedDuplicates(options, sealedNumbers.duplicates(), report);
   return {
     ok: problems.length === 0,
     checkpoints: checked.length,

@@ -29,7 +29,8 @@ const USAGE = `usage: interactions-verify --public-key <file> (--database-url <u
   --from, --to    the first and last checkpoint to check (default: all)
   --json          print the report as JSON
 
-Exits 0 when the log verifies clean, 1 when something was found (each finding is printed), 2 on a usage error.
+Exits 0 when the log verifies clean, 1 when something was found (each finding is printed), 2 on a usage error,
+3 when it could not run (a file that cannot be read, or a line that is not what it should be, is named).
 `;
 
 /** Exit codes. */

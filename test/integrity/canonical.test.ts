@@ -2,7 +2,13 @@
  * The canonical form (docs/integrity.md): RFC 8785 JCS, checked against the RFC's own examples, and a row's canonical
  * bytes, spelled out here byte for byte so that a change of the format cannot pass unnoticed.
  */
-import { canonicalJson, canonicalRowBytes, changedFields, fieldHints } from '../../src/integrity/canonical';
+import {
+  canonicalJson,
+  canonicalRowBytes,
+  canonicalTimestamp,
+  changedFields,
+  fieldHints,
+} from '../../src/integrity/canonical';
 
 describe('RFC 8785 canonical JSON', () => {
   it('sorts members by UTF-16 code units, recursively, and writes numbers as ECMAScript does', () => {
@@ -74,5 +80,33 @@ describe('canonical row', () => {
       'userId',
     ]);
     expect(changedFields(before, fieldHints({ ...row, interaction: { a: [true, null], z: 1 } }))).toEqual([]);
+  });
+});
+
+describe('canonical timestamps', () => {
+  // Strings already in the canonical shape skip Date; they must come out exactly as Date makes them, or be refused.
+  it.each([
+    '2026-12-06T23:54:12.000Z',
+    '2024-02-29T10:00:00.000Z',
+    '2000-02-29T00:00:00.000Z',
+    '2100-02-29T00:00:00.000Z',
+    '2026-02-30T00:00:00.000Z',
+    '2026-04-31T00:00:00.000Z',
+    '2026-01-01T24:00:00.000Z',
+    '2026-13-01T00:00:00.000Z',
+    '2026-00-10T00:00:00.000Z',
+    '2026-01-01T00:60:00.000Z',
+    '0001-01-01T00:00:00.000Z',
+    '2026-12-06T23:54:12+01:00',
+    '2026-12-06T23:54:12.5Z',
+  ])('%s comes out as Date makes it', (value) => {
+    const viaDate = Number.isNaN(new Date(value).getTime()) ? 'refused' : new Date(value).toISOString();
+    let canonical: string;
+    try {
+      canonical = canonicalTimestamp(value);
+    } catch {
+      canonical = 'refused';
+    }
+    expect(canonical).toBe(viaDate);
   });
 });

@@ -143,16 +143,23 @@ describe('from files alone', () => {
     });
     const original = readFileSync(archive());
     const lines = gunzipSync(original).toString('utf8').trim().split('\n');
+    // Row 0 edited, row 2 removed, and row 1 edited in a copy written before the untouched original.
     const edited = lines
       .filter((line) => !line.includes(january[2].id))
-      .map((line) =>
-        line.includes(january[0].id) ? JSON.stringify({ ...JSON.parse(line), resourceId: 'elsewhere' }) : line,
+      .flatMap((line) =>
+        line.includes(january[0].id)
+          ? [JSON.stringify({ ...JSON.parse(line), resourceId: 'elsewhere' })]
+          : line.includes(january[1].id)
+            ? [JSON.stringify({ ...JSON.parse(line), userId: 'someone' }), line]
+            : [line],
       );
     writeFileSync(archive(), gzipSync(`${edited.join('\n')}\n`));
     try {
       const report = await verifyArchiveFile({ key, bundle, archiveFile: archive() });
       expect(report.problems.map((p) => [p.kind, p.interactionId, p.fields])).toEqual([
         ['row-altered', january[0].id, ['resourceId']],
+        ['row-altered', january[1].id, ['userId']],
+        ['row-inserted', january[1].id, []],
         ['row-missing', january[2].id, []],
       ]);
     } finally {

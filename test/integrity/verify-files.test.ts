@@ -189,6 +189,32 @@ it('finds a forged row after the last checkpoint that reuses a sealed number', a
   }
 });
 
+it('finds a forged row with an old number that a later checkpoint sealed', async () => {
+  const forged = '0193a2b4-0000-7000-8000-00000000f0f4';
+  await snapshotLog(t.database.db.sql);
+  await t.database.db.sql.query(
+    `INSERT INTO interactions (id, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
+       created_date)
+     SELECT $1, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
+       created_date + interval '1 millisecond'
+     FROM interactions WHERE id = $2`,
+    [forged, rows[3].id],
+  );
+  try {
+    // The sealer does not know it is forged: it seals it in checkpoint #3, like any new row.
+    expect((await sealEverything(t.database.db, key, 5)).map((c) => [c.seq, c.rowCount])).toEqual([[3, 1]]);
+    const { bundle, exported } = await download('forged-sealed');
+    const { code, stdout } = await verifyCli('--public-key', publicKey, '--checkpoints', bundle, '--export', exported);
+    expect(code).toBe(1);
+    expect(stdout.split('\n')[0]).toBe(
+      `FOUND row-inserted: interaction ${forged} reuses number ${rows[3].interactionNumber}, sealed in checkpoint #1 for interaction ${rows[3].id}: a forged row`,
+    );
+  } finally {
+    await t.database.db.sql.query('DELETE FROM integrity_leaves WHERE checkpoint_seq > 2');
+    await restoreLog(t.database.db.sql);
+  }
+});
+
 it('names a row reordered in the export file, and a row edited in it', async () => {
   const { bundle, exported } = await download('edited');
   const lines = readFileSync(exported, 'utf8').trim().split('\n');
@@ -257,6 +283,7 @@ it('exits 3 naming the file and line of a file that is not what it should be', a
     [['--checkpoints', garbage, '--export', exported], /garbage\.ndjson, line 2: not JSON/],
     [['--checkpoints', bundle, '--export', brokenExport], /broken-export\.ndjson, line 5: not JSON/],
     [['--checkpoints', bundle, '--export', path.join(dir, 'absent.ndjson')], /ENOENT/],
+    [['--checkpoints', path.join(dir, 'absent.ndjson.gz'), '--export', exported], /ENOENT/],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await verifyCli('--public-key', publicKey, ...args);
