@@ -6,7 +6,7 @@ import { createHttpServer } from './server';
 import { ensureBootstrapKey } from './auth/api-key.service';
 import { ConfigError, loadConfig } from './config';
 import { DataDirInUseError } from './db/data-dir-lock';
-import { openMigratedDatabase } from './db/open';
+import { openMigratedDatabase, postgresOptions } from './db/open';
 import { deleteExpiredIdempotencyKeys } from './idempotency/idempotency.service';
 import { bufferedStdout, createLogger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
@@ -16,7 +16,7 @@ import { listenForChanges } from './db/change-events';
 import { startMaintenance } from './retention/maintenance';
 import { localRequestLimiter, sharedRequestLimiter } from './auth/rate-limiter';
 import { loadOrCreateSigningKey } from './integrity/signing-key';
-import { startSealer } from './integrity/sealer';
+import { startSealerThread } from './integrity/sealer-thread';
 
 const HOUR_MS = 3_600_000;
 
@@ -126,12 +126,16 @@ async function main() {
           },
         })
       : null;
+  // On a thread of its own with PostgreSQL (sealer-thread.ts): 2 connections besides the pool.
+  const postgres = postgresOptions(config);
   const sealer = integrityKey
-    ? startSealer(db, integrityKey, {
+    ? startSealerThread(db, integrityKey, {
         intervalSeconds: config.checkpointSeconds,
         maxRows: config.checkpointRows,
         cpuShare: config.checkpointCpuShare,
         log,
+        database: postgres && { ...postgres, poolSize: 2 },
+        logLevel: log.level,
       })
     : null;
   // Partitions ahead of time and retention: at start, then hourly (advisory locks make instances take turns).

@@ -6,6 +6,21 @@ import { migrate } from './migrator';
 /** What the caller of openMigratedDatabase may add to the configuration. */
 type OpenMigratedDatabaseOptions = Extract<OpenDatabaseOptions, { kind: 'postgres' }>;
 
+/** The configured PostgreSQL connection (DATABASE_URL), as every pool of the service opens it; null for PGlite. */
+export function postgresOptions(config: Config) {
+  if (!config.databaseUrl) return null;
+  return {
+    url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
+    limits: {
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      maintenanceStatementTimeoutMs: config.databaseMaintenanceStatementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+    },
+  };
+}
+
 /**
  * Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite under DATA_DIR) and migrates it.
  * A PGlite data directory is locked for this process until close() (ADR 090): a second process on the same directory
@@ -18,21 +33,9 @@ export async function openMigratedDatabase(
   const lock = config.databaseUrl ? null : lockDataDir(config.dataDir);
   let db: Database;
   try {
+    const postgres = postgresOptions(config);
     db = await openDatabase(
-      config.databaseUrl
-        ? {
-            kind: 'postgres',
-            url: config.databaseUrl,
-            poolSize: config.databasePoolSize,
-            preparedStatements: config.databasePreparedStatements,
-            limits: {
-              statementTimeoutMs: config.databaseStatementTimeoutMs,
-              maintenanceStatementTimeoutMs: config.databaseMaintenanceStatementTimeoutMs,
-              connectTimeoutMs: config.databaseConnectTimeoutMs,
-            },
-            onAvailabilityChange,
-          }
-        : { kind: 'pglite', dataDir: config.dataDir },
+      postgres ? { kind: 'postgres', ...postgres, onAvailabilityChange } : { kind: 'pglite', dataDir: config.dataDir },
     );
   } catch (error) {
     lock?.release();

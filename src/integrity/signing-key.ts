@@ -45,7 +45,8 @@ export function verifyingKeyFromPem(pem: string): VerifyingKey {
   };
 }
 
-function signingKeyFromPrivatePem(pem: string): SigningKey {
+/** A signing key from its PEM private key (PKCS#8); throws unless it is Ed25519. */
+export function signingKeyFromPrivatePem(pem: string): SigningKey {
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ed25519')
     throw new Error('INTEGRITY_KEY_FILE must hold an Ed25519 private key');

@@ -290,6 +290,8 @@ describeOnPostgres('three instances on one database', () => {
     expect([...sealed].sort((a, b) => Number(a) - Number(b))).toEqual(
       Array.from({ length: report.checkpoints }, (_, i) => i + 1),
     );
+    // Each instance seals on a thread of its own (docs/integrity.md), not on its request thread.
+    expect(new Set(logs('integrity checkpoint sealed').map((line) => line.thread))).toEqual(new Set(['sealer']));
   });
 
   it('none acknowledged is lost when one instance is SIGKILLed', async () => {
