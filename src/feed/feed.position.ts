@@ -13,7 +13,8 @@ export interface FeedPosition {
 /** Before every row: `after=0` replays the whole log. */
 export const FEED_START: FeedPosition = { xid: 0n, number: 0 };
 
-const CURSOR_PATTERN = /^(\d{1,19})-(\d{1,16})$/;
+/** A cursor other than `0`: `<xid>-<number>`, the transaction id and the number as decimals. */
+export const FEED_CURSOR_PATTERN = /^(\d{1,19})-(\d{1,16})$/;
 
 /** The cursor of a position as clients see and send it (`<xid>-<number>`, opaque to them). */
 export function formatFeedCursor(position: FeedPosition): string {
@@ -23,7 +24,7 @@ export function formatFeedCursor(position: FeedPosition): string {
 /** A cursor sent by a client (`after`, `Last-Event-ID`): `0` for the start, else `<xid>-<number>`; 400 otherwise. */
 export function parseFeedCursor(value: string, field = 'after'): FeedPosition {
   if (value === '0') return FEED_START;
-  const match = CURSOR_PATTERN.exec(value);
+  const match = FEED_CURSOR_PATTERN.exec(value);
   const number = match ? Number(match[2]) : NaN;
   if (!match || !Number.isSafeInteger(number)) {
     throw new AppError('VALIDATION_ERROR', `${field} must be a feed cursor (an event id) or 0 for the start`, {

@@ -1,6 +1,7 @@
 // One line of an export or an archive, reduced to what verification compares: which row, where it is in the feed
 // (exports in feed order), its leaf hash and field hints. Plain data, so that a worker thread can make it
 // (verify-files.ts, digest.worker.ts).
+import { FEED_CURSOR_PATTERN } from '../feed/feed.position';
 import { rowDigest, type CanonicalRow } from './canonical';
 
 const STRING_FIELDS = ['resourceId', 'resourceTypeId', 'actionId', 'originId', 'uowId', 'createdDate'] as const;
@@ -70,8 +71,6 @@ export interface DigestBatch {
   error: { lineOffset: number; message: string } | null;
 }
 
-const CURSOR = /^(\d{1,19})-(\d{1,16})$/;
-
 /** Digests every line of `bytes` (UTF-8, whole lines). */
 export function digestBatch(bytes: Uint8Array): DigestBatch {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
@@ -108,7 +107,8 @@ export function digestBatch(bytes: Uint8Array): DigestBatch {
       break;
     }
     const cursor = (value as Record<string, unknown>).feedCursor;
-    const match = typeof cursor === 'string' ? (cursor === '0' ? ['0', '0', '0'] : CURSOR.exec(cursor)) : null;
+    const match =
+      typeof cursor === 'string' ? (cursor === '0' ? ['0', '0', '0'] : FEED_CURSOR_PATTERN.exec(cursor)) : null;
     batch.ids.push(row.id);
     batch.interactionNumbers.push(row.interactionNumber);
     batch.cursorXids.push(typeof cursor !== 'string' ? null : match ? BigInt(match[1]).toString() : '');

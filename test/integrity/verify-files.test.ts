@@ -62,6 +62,21 @@ async function download(name: string): Promise<{ bundle: string; exported: strin
   return { bundle, exported };
 }
 
+/**
+ * A forged row carrying the number of the row `of`. No feed_xid given: it takes the inserting transaction's, after
+ * every checkpoint sealed so far.
+ */
+async function insertForgedCopy(forged: string, of: string) {
+  await t.database.db.sql.query(
+    `INSERT INTO interactions (id, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
+       created_date)
+     SELECT $1, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
+       created_date + interval '1 millisecond'
+     FROM interactions WHERE id = $2`,
+    [forged, of],
+  );
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'verify-files-'));
   key = await loadOrCreateSigningKey(path.join(dir, 'key.pem'));
@@ -168,15 +183,7 @@ it.each(TAMPER_NAMES)('exits 1 naming %s', async (name) => {
 it('finds a forged row after the last checkpoint that reuses a sealed number', async () => {
   const forged = '0193a2b4-0000-7000-8000-00000000f0f3';
   await snapshotLog(t.database.db.sql);
-  // No feed_xid given: the row takes the inserting transaction's, after every checkpoint.
-  await t.database.db.sql.query(
-    `INSERT INTO interactions (id, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
-       created_date)
-     SELECT $1, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
-       created_date + interval '1 millisecond'
-     FROM interactions WHERE id = $2`,
-    [forged, rows[6].id],
-  );
+  await insertForgedCopy(forged, rows[6].id);
   try {
     const { bundle, exported } = await download('forged-late');
     const { code, stdout } = await verifyCli('--public-key', publicKey, '--checkpoints', bundle, '--export', exported);
@@ -192,14 +199,7 @@ it('finds a forged row after the last checkpoint that reuses a sealed number', a
 it('finds a forged row with an old number that a later checkpoint sealed', async () => {
   const forged = '0193a2b4-0000-7000-8000-00000000f0f4';
   await snapshotLog(t.database.db.sql);
-  await t.database.db.sql.query(
-    `INSERT INTO interactions (id, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
-       created_date)
-     SELECT $1, interaction_number, resource_id, resource_type_id, action_id, origin_id, uow_id,
-       created_date + interval '1 millisecond'
-     FROM interactions WHERE id = $2`,
-    [forged, rows[3].id],
-  );
+  await insertForgedCopy(forged, rows[3].id);
   try {
     // The sealer does not know it is forged: it seals it in checkpoint #3, like any new row.
     expect((await sealEverything(t.database.db, key, 5)).map((c) => [c.seq, c.rowCount])).toEqual([[3, 1]]);
