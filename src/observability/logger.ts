@@ -16,13 +16,17 @@ export function createLogger(options: { level?: string; destination?: Destinatio
 }
 
 /**
- * Where the service writes its log: stdout written asynchronously, so lines logged while a write is in flight go
- * out together in the next one, instead of one synchronous write per line (the access log's line per request made
- * that a visible share of a create's CPU under load). An idle service still writes each line at once. Call
- * `flushSync()` before exiting; a process killed outright (SIGKILL) may lose the lines not yet written.
+ * Where the service writes its log: stdout (or the file descriptor `fd`), in writes of at least 8 KiB, or whatever has gathered every 250 ms. A
+ * write is a system call, and on a virtual machine a costly one: one per access-log line was a tenth of a read's CPU
+ * (docs/adr/108-per-request-cost.md). A line therefore reaches stdout at most 250 ms after it was logged. Call
+ * `flushSync()` before exiting; a process killed outright (SIGKILL) loses the lines of its last 250 ms.
  */
-export function bufferedStdout() {
-  return pino.destination({ dest: 1, sync: false });
+export function bufferedStdout(fd = 1) {
+  return pino.destination({ dest: fd, sync: false, minLength: LOG_WRITE_BYTES, periodicFlush: LOG_FLUSH_MS });
 }
+
+/** The least a log write carries, and how long a line may wait for others (bufferedStdout). */
+export const LOG_WRITE_BYTES = 8 * 1024;
+export const LOG_FLUSH_MS = 250;
 
 export type { Logger };
