@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import cors from 'cors';
@@ -15,7 +18,8 @@ import type { GraphQLContext } from './graphql/context';
 import { asAppError } from './db/errors';
 import { formatGraphQLError, httpStatusPlugin } from './graphql/errors';
 import { queryLimitsRule } from './graphql/limits';
-import { createLoaders } from './graphql/loaders';
+import { createLoaders, type Loaders } from './graphql/loaders';
+import { createExecutor, localGateway } from './graphql/executor';
 import { createInteractionCoalescer } from './interactions/interaction.coalescer';
 import type { InteractionWriter } from './interactions/interaction.insert';
 import { operationPlanPlugin } from './graphql/operation-plan';
@@ -120,11 +124,15 @@ export async function buildApp({
     });
   const contextOf = (principal: Principal | null): GraphQLContext => {
     const requestDb = withStatementLimit(db, statementShare);
+    let loaders: Loaders | undefined;
     return {
       db: requestDb,
       config,
       principal,
-      loaders: createLoaders(requestDb),
+      // Made on first use: most operations (a get by id, a create) load nothing through them.
+      get loaders() {
+        return (loaders ??= createLoaders(requestDb));
+      },
       metrics: meter,
       interactionWriter,
       feed,
@@ -136,10 +144,12 @@ export async function buildApp({
   };
   const contextFor = (req: Request): GraphQLContext => contextOf(req.principal ?? null);
   const reportInternal = (error: unknown, req: Request) =>
-    log.error({ reqId: req.id, method: req.method, path: req.path, err: error }, 'unexpected error');
+    log.error({ reqId: req.id, method: req.method, path: req.baseUrl + req.path, err: error }, 'unexpected error');
 
+  // One executor (graphql-jit, compiled per operation) for /graphql and the REST routes alike.
+  const executor = createExecutor(schema);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    gateway: localGateway(schema, executor),
     formatError: formatGraphQLError,
     introspection: config.graphqlIntrospection,
     includeStacktraceInErrorResponses: false,
@@ -148,7 +158,14 @@ export async function buildApp({
     // Automatic persisted queries: bounded to 8 MiB and 5 minutes, so they cannot grow memory without end.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: 8 * 1024 * 1024, ttl: 300 }) },
     // Browsers get the bundled GraphiQL (graphiqlPage) instead of Apollo's landing page, which loads from a CDN.
-    plugins: [operationPlanPlugin(config.graphqlMaxCost), httpStatusPlugin, ApolloServerPluginLandingPageDisabled()],
+    // No cache hints are used; Apollo's cache-control plugin would wrap every resolver of the schema to look for
+    // them (REST's included). httpStatusPlugin sends the `Cache-Control: no-store` it used to.
+    plugins: [
+      operationPlanPlugin(config.graphqlMaxCost),
+      httpStatusPlugin,
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     logger: {
       debug: () => undefined,
       info: () => undefined,
@@ -218,9 +235,12 @@ export async function buildApp({
 
   // The key first, for every /api route: its scope comes next (per route), and only then is a body read.
   app.use('/api', authenticate(db, sendError));
+  // Mounted at /api: other paths (/graphql, the console) do not walk the REST table's routes.
   app.use(
+    '/api',
     createRestRouter({
       schema,
+      executor,
       routes: REST_ROUTES,
       config,
       contextFor,

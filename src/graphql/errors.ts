@@ -49,11 +49,15 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
  * GraphQL answers carry errors in the body; this also sets the HTTP status where a client or proxy acts on it:
  * 429/503 with `Retry-After` when any error is RATE_LIMITED or UNAVAILABLE, and 401/403 like REST when the
  * operation was refused as a whole (no data, every error UNAUTHENTICATED or FORBIDDEN). Partial results stay 200.
+ * Every answer is `Cache-Control: no-store`.
  */
 export const httpStatusPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ response, errors }) {
+        // Answers depend on the caller's key: no cache keeps them (what Apollo's cache-control plugin, turned off in
+        // app.ts because it wraps every field's resolver, said for an operation without cache hints).
+        response.http.headers.set('cache-control', 'no-store');
         for (const error of errors ?? []) {
           const original = error instanceof GraphQLError ? error.originalError : undefined;
           if (!original) continue;

@@ -67,9 +67,8 @@ export function Rows(rows: RowsSpec): MethodDecorator & PropertyDecorator {
   return Extensions({ rows });
 }
 
-function rowsOf(spec: RowsSpec, args: Record<string, unknown>): number {
+function rowsOf(spec: Exclude<RowsSpec, { lengthOf: string }>, args: Record<string, unknown>): number {
   if ('fixed' in spec) return spec.fixed;
-  if ('lengthOf' in spec) return Array.isArray(args[spec.lengthOf]) ? (args[spec.lengthOf] as unknown[]).length : 1;
   const source =
     'inputArg' in spec ? ((args[spec.inputArg] ?? {}) as Record<string, unknown>)[spec.field] : args[spec.arg];
   const value = typeof source === 'number' && Number.isFinite(source) && source > 0 ? source : spec.default;
@@ -135,7 +134,11 @@ function walk(
     // without a declaration are small by nature (lookups, scopes, a bucket list bounded elsewhere).
     let size = 1;
     if (extensions.rows) {
-      size = rowsOf(extensions.rows, argumentsOf(field, selection, variables));
+      const spec = extensions.rows;
+      size =
+        'lengthOf' in spec
+          ? listLength(selection, spec.lengthOf, variables)
+          : rowsOf(spec, argumentsOf(field, selection, variables));
       plan.rows += multiplier * size;
     }
     const type = getNamedType(field.type);
@@ -150,6 +153,21 @@ function walk(
       );
     }
   }
+}
+
+/**
+ * How many items the list argument `name` of `node` holds, read from the request as sent: a batch of a thousand
+ * creates is not coerced here only to be counted (execution coerces it once). A value that is not a list counts 1,
+ * as GraphQL makes a one-item list of it.
+ */
+function listLength(node: FieldNode, name: string, variables: Record<string, unknown>): number {
+  const value = node.arguments?.find((argument) => argument.name.value === name)?.value;
+  if (value?.kind === Kind.LIST) return value.values.length;
+  if (value?.kind === Kind.VARIABLE) {
+    const given = variables[value.name.value];
+    return Array.isArray(given) ? given.length : 1;
+  }
+  return 1;
 }
 
 function argumentsOf(

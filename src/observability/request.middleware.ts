@@ -23,6 +23,20 @@ function routeLabel(req: Request): string {
 
 /** Gives every request an id (echoed as `x-request-id`), then logs and measures it when the response is sent. */
 export function requestObserver(logger: Logger, metrics: Metrics) {
+  // The counter and histogram of each (method, route, status), found once: prom-client hashes the labels per call.
+  const series = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
+  const seriesOf = (labels: { method: string; route: string; status: string }) => {
+    const key = `${labels.method} ${labels.status} ${labels.route}`;
+    let found = series.get(key);
+    if (!found) {
+      const counter = metrics.httpRequests.labels(labels);
+      const histogram = metrics.httpDuration.labels(labels);
+      found = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      // Routes are templates and statuses few: bounded, but a cap keeps it so whatever arrives.
+      if (series.size < 10_000) series.set(key, found);
+    }
+    return found;
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const given = req.headers['x-request-id'];
@@ -31,8 +45,9 @@ export function requestObserver(logger: Logger, metrics: Metrics) {
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds);
+      const measured = seriesOf(labels);
+      measured.count();
+      measured.observe(seconds);
       logger.info(
         {
           reqId: req.id,

@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { execute, validate, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { validate, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { requireScope } from '../auth/scopes';
 import type { Config } from '../config';
 import { asAppError } from '../db/errors';
 import { AppError, errorBody, httpStatusFor, retryAfterSeconds } from '../errors/app-error';
 import type { GraphQLContext } from '../graphql/context';
+import type { Executor } from '../graphql/executor';
 import { toAppError } from '../graphql/errors';
 import { authorizeOperation, chargeOperation, planOperation } from '../graphql/operation-plan';
 import { bodyDepthLimit, readJsonBody, type BodyBudget } from './body';
@@ -39,6 +40,8 @@ function restErrorOf(error: GraphQLError): AppError {
 
 export interface RestRouterOptions {
   schema: GraphQLSchema;
+  /** Runs the routes' operations, as it runs /graphql's. */
+  executor: Executor;
   routes: readonly RestRoute[];
   config: Pick<Config, 'maxBodyBytes' | 'maxBatchBodyBytes' | 'maxJsonDepth' | 'graphqlMaxCost'>;
   contextFor: (req: Request) => GraphQLContext;
@@ -48,13 +51,14 @@ export interface RestRouterOptions {
 }
 
 /**
- * Mounts the REST table. Every route, in this order: the key's scope (the key itself was authenticated for /api/*
+ * The REST table as a router to mount at /api. Every route, in this order: the key's scope (the key itself was authenticated for /api/*
  * before), its parameters against their documented schemas, then — only now — the body is read and checked against
  * the route's body schema, and the route's operation runs in-process against the same schema as /graphql (or its
  * stream handler writes the answer). REST and GraphQL share resolvers, validation and authorisation.
  */
 export function createRestRouter({
   schema,
+  executor,
   routes,
   config,
   contextFor,
@@ -72,7 +76,9 @@ export function createRestRouter({
     const limit = route.bodyLimit === 'batch' ? config.maxBatchBodyBytes : config.maxBodyBytes;
     const maxDepth = bodyDepthLimit(config.maxJsonDepth);
 
-    router[route.method](route.path, async (req: Request, res: Response) => {
+    if (!route.path.startsWith('/api/')) throw new Error(`REST route ${name}: its path must start with /api/`);
+    // The router is mounted at /api (app.ts).
+    router[route.method](route.path.slice('/api'.length), async (req: Request, res: Response) => {
       try {
         requireScope(req.principal ?? null, route.scope);
         const params = validator.params({
@@ -103,7 +109,7 @@ export function createRestRouter({
         // The same plan as /graphql: every scope the operation needs, its cost, its rate-limit units.
         const plan = planOperation(schema, route.operation, undefined, variableValues);
         await chargeOperation(authorizeOperation(plan, context.principal, config.graphqlMaxCost), context);
-        const result = await execute({ schema, document: route.operation, variableValues, contextValue: context });
+        const result = await executor({ document: route.operation, variableValues, contextValue: context });
         if (result.errors?.length) {
           const error = restErrorOf(result.errors[0]);
           if (error.code === 'INTERNAL') onInternalError(result.errors[0].originalError ?? result.errors[0], req);
