@@ -6,7 +6,7 @@ import { canonicalJson, CANONICAL_FIELDS, FIELD_HINT_BYTES, rowDigests, writeDig
 /**
  * The rows of one range to seal, digested: what a checkpoint's root and its leaves are made of (ADR 107). The sealer
  * reads each row as one text that PostgreSQL writes: the JCS text of every field in CANONICAL_FIELDS order (ids,
- * number, strings through `to_json`, timestamps through `to_char`), except the two JSON fields, which come as `jsonb`
+ * number, strings through `to_json`, timestamps as JSON writes them, completed to milliseconds here), except the two JSON fields, which come as `jsonb`
  * text and are parsed and written by canonicalJson here, exactly as the reference path (canonical.ts over the
  * driver's rows) does. A range holding a row the SQL cannot write as the reference path would (a number beyond 2^53,
  * a year outside 1000–9999, an infinite time) is read again the reference way, whole.
@@ -33,8 +33,9 @@ const HINTS_PER_ROW = CANONICAL_FIELDS.length * FIELD_HINT_BYTES;
 
 const uuid = (column: string) => `'"' || ${column}::text || '"'`;
 const stringOrNull = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
-// timestamptz(3): milliseconds exact; the UTC wall time written as Date.toISOString writes it (for years 1000–9999).
-const time = (column: string) => `'"' || to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`;
+// timestamptz(3): milliseconds exact. The UTC wall time as JSON writes a timestamp (ISO 8601 whatever DateStyle is,
+// `"2026-12-06T10:11:12.3"`: trailing zeros of the fraction dropped), completed by timePart; a third of to_char's cost.
+const time = (column: string) => `to_json(${column} AT TIME ZONE 'UTC')::text`;
 const inRange = (column: string) =>
   `${column} >= '1000-01-01T00:00:00Z'::timestamptz AND ${column} < '10000-01-01T00:00:00Z'::timestamptz`;
 
@@ -69,6 +70,26 @@ export const SEAL_ROW_COLUMN = `CASE WHEN ${SAFE} THEN ${FIELD_TEXTS.join(` || E
 const INTERACTION_AT = CANONICAL_FIELDS.indexOf('interaction');
 const EXTERNAL_RESPONSE_AT = CANONICAL_FIELDS.indexOf('externalResponse');
 const CREATED_AT = CANONICAL_FIELDS.indexOf('createdDate');
+const TIMESTAMP_AT = CANONICAL_FIELDS.indexOf('interactionTimestamp');
+
+/**
+ * A timestamp's JSON text (`"YYYY-MM-DDTHH:MM:SS"`, then a fraction of 1–3 digits when not zero) as Date.toISOString
+ * writes it: three digits of milliseconds and `Z`. The SQL lets only years 1000–9999 through, so the length tells.
+ */
+function timePart(text: string): string {
+  switch (text.length) {
+    case 25:
+      return `${text.slice(0, 24)}Z"`;
+    case 24:
+      return `${text.slice(0, 23)}0Z"`;
+    case 23:
+      return `${text.slice(0, 22)}00Z"`;
+    case 21:
+      return `${text.slice(0, 20)}.000Z"`;
+    default:
+      throw new Error(`not a timestamp of the sealer's read: ${text}`);
+  }
+}
 
 /** A `jsonb` field's text as JCS writes it: parsed as the driver parses `jsonb` (JSON.parse), then canonicalJson. */
 function jsonPart(text: string): string {
@@ -96,6 +117,8 @@ export async function digestRowTexts(rows: readonly { t: string | null }[]): Pro
     xid = parts.pop()!;
     parts[INTERACTION_AT] = jsonPart(parts[INTERACTION_AT]);
     parts[EXTERNAL_RESPONSE_AT] = jsonPart(parts[EXTERNAL_RESPONSE_AT]);
+    parts[CREATED_AT] = timePart(parts[CREATED_AT]);
+    if (parts[TIMESTAMP_AT] !== 'null') parts[TIMESTAMP_AT] = timePart(parts[TIMESTAMP_AT]);
     writeDigestOfParts(parts, leaves, hints, i);
     ids[i] = parts[0].slice(1, -1);
     numbers[i] = parts[1];
