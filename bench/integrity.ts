@@ -19,7 +19,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -56,6 +56,26 @@ function runVerifier(args: string[]): Promise<{ exitCode: number; seconds: numbe
   });
 }
 
+/**
+ * CPU seconds (user + system, from /proc) of each PostgreSQL backend connected to `database`, by pid: the server runs
+ * on this machine in the bench. Empty where /proc cannot be read.
+ */
+async function backendCpuSeconds(db: Database, database: string): Promise<Map<number, number>> {
+  const rows = await db.sql.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
+  const ticks = 100; // USER_HZ on Linux
+  const seconds = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+      // Fields 14 and 15 (utime, stime) are the 12th and 13th after the command name.
+      seconds.set(pid, (Number(stat[11]) + Number(stat[12])) / ticks);
+    } catch {
+      // Not on this machine, or ended.
+    }
+  }
+  return seconds;
+}
+
 /** Writes a text stream to a file (with backpressure); seconds and bytes. */
 async function writeFileFrom(file: string, source: AsyncIterable<string>): Promise<{ seconds: number; bytes: number }> {
   const started = process.hrtime.bigint();
@@ -89,9 +109,20 @@ async function main() {
     }
 
     const key = await loadOrCreateSigningKey(path.join(dir, 'key.pem'));
+    // Both pool connections open before the clock starts, so that their backends' CPU is counted from here.
+    await Promise.all([db.sql.query('SELECT pg_sleep(0.05)'), db.sql.query('SELECT pg_sleep(0.05)')]);
+    const backendsBefore = await backendCpuSeconds(db, name);
+    const loadAtSeal = os.loadavg();
+    const cpuBefore = process.cpuUsage();
     const sealStarted = process.hrtime.bigint();
     const checkpoints = await sealAll(db, key, { maxRows: checkpointRows });
     const sealSeconds = Number(process.hrtime.bigint() - sealStarted) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    const backendsAfter = await backendCpuSeconds(db, name);
+    const backendSeconds = [...backendsAfter].reduce(
+      (sum, [pid, seconds]) => sum + seconds - (backendsBefore.get(pid) ?? 0),
+      0,
+    );
     const sealed = checkpoints.reduce((sum, checkpoint) => sum + checkpoint.rowCount, 0);
     process.stderr.write(`sealed ${sealed} rows in ${checkpoints.length} checkpoints in ${sealSeconds.toFixed(1)} s\n`);
     const [{ bytes }] = await db.sql.query<{ bytes: string }>(
@@ -135,6 +166,10 @@ async function main() {
             seconds: sealSeconds,
             rowsPerSecond: Math.round(sealed / sealSeconds),
             checkpoints: checkpoints.length,
+            // CPU of this process and of its PostgreSQL backends while sealing: what a busy machine does not change.
+            processCpuMicrosPerRow: Number(((cpu.user + cpu.system) / sealed).toFixed(2)),
+            backendCpuMicrosPerRow: Number(((backendSeconds * 1e6) / sealed).toFixed(2)),
+            loadAverageAtStart: loadAtSeal,
           },
           leafBytesPerRow: Math.round(Number(bytes) / sealed),
           reused: reuse,

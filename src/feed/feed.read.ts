@@ -65,6 +65,36 @@ export async function readFinalEventsWith(sql: SqlExecutor, after: FeedPosition,
   return rows.map(toEvent);
 }
 
+/**
+ * Up to `limit` final rows after `after` in feed order, as readFinalEventsWith reads them, but with the caller's
+ * `columns` (SQL over the interactions table's own columns): the sealer has PostgreSQL write each row's canonical
+ * field texts (src/integrity/sealed-rows.ts). Run with FEED_ORDER_SETTING, as readFinalEventsWith is.
+ */
+export async function readFinalColumnsWith<T>(
+  sql: SqlExecutor,
+  columns: string,
+  after: FeedPosition,
+  limit: number,
+): Promise<T[]> {
+  return sql.query<T>(
+    `SELECT ${columns} FROM interactions
+     WHERE feed_xid < ${HORIZON} AND (${FEED_ORDER}) > ($1::xid8, $2::bigint)
+     ORDER BY ${FEED_ORDER} LIMIT ${limit}`,
+    [after.xid.toString(), after.number],
+    { prepare: true },
+  );
+}
+
+/** readFinalColumnsWith in a transaction of its own (FEED_ORDER_SETTING set): a read ahead on another connection. */
+export async function readFinalColumns<T>(
+  db: Database,
+  columns: string,
+  after: FeedPosition,
+  limit: number,
+): Promise<T[]> {
+  return inFeedOrder(db, (tx) => readFinalColumnsWith<T>(tx, columns, after, limit));
+}
+
 /** How many final rows follow `after`, counted up to `limit` on the feed index (never more index entries). */
 export async function countFinalEventsAfter(sql: SqlExecutor, after: FeedPosition, limit: number): Promise<number> {
   const [{ waiting }] = await sql.query<{ waiting: number }>(

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Database, SqlExecutor } from '../db/database';
-import { FEED_ORDER_SETTING, readFinalEvents, readFinalEventsWith, type FeedEvent } from '../feed/feed.read';
+import { FEED_ORDER_SETTING, readFinalEventsWith } from '../feed/feed.read';
 import { compareFeedPositions, FEED_START, type FeedPosition } from '../feed/feed.position';
-import { canonicalJson, rowDigests } from './canonical';
-import { merkleRoot } from './merkle';
+import { canonicalJson } from './canonical';
+import { merkleRootOfPacked } from './merkle';
+import {
+  digestEvents,
+  digestRowTexts,
+  insertLeaves,
+  positionOfRowText,
+  readSealRows,
+  readSealRowsWith,
+  type SealRange,
+} from './sealed-rows';
 import { signMessage, type SigningKey } from './signing-key';
 
 /** Key of the advisory lock that keeps sealing one at a time across every instance on one database. */
@@ -145,13 +154,15 @@ export async function sealNextCheckpoint(
 
 /**
  * The next range's rows, read ahead while the current range is hashed and written: `after` is where it starts (the
- * last position of the range being sealed), `events` its read on another connection. Final rows never change (short
+ * last position of the range being sealed), `rows` its read on another connection (sealed-rows.ts), and `range` those
+ * rows digested, on this thread while the current range's leaves are written. Final rows never change (short
  * of tampering, which verification finds either way), so a read made outside the sealing transaction is the same
  * read; it is used only if the next seal starts exactly at `after`.
  */
 interface ReadAhead {
   after: FeedPosition;
-  events: Promise<FeedEvent[]>;
+  rows: Promise<{ t: string | null }[]>;
+  range: Promise<SealRange | null>;
 }
 
 async function sealWith(
@@ -172,28 +183,37 @@ async function sealWith(
       if (previous && previous.keyId !== key.keyId) throw new SigningKeyMismatchError(previous, key.keyId);
       const after = previous ? positionOfCursor(previous.through) : FEED_START;
       // A read ahead that failed is read again here.
-      const readEarlier =
-        readAhead && compareFeedPositions(readAhead.after, after) === 0
-          ? await readAhead.events.catch(() => null)
-          : null;
-      let events: FeedEvent[];
-      if (readEarlier) {
-        events = readEarlier;
-      } else {
-        await tx.exec(FEED_ORDER_SETTING);
-        events = await readFinalEventsWith(tx, after, maxRows);
+      const ahead = readAhead && compareFeedPositions(readAhead.after, after) === 0 ? readAhead : null;
+      const readEarlier = ahead ? await ahead.rows.catch(() => null) : null;
+      let orderSet = false;
+      const inFeedOrder = async () => {
+        if (!orderSet) await tx.exec(FEED_ORDER_SETTING);
+        orderSet = true;
+      };
+      let rows = readEarlier;
+      if (!rows) {
+        await inFeedOrder();
+        rows = await readSealRowsWith(tx, after, maxRows);
       }
-      if (events.length === 0) return null;
-      if (events.length === maxRows) onFullRange?.(events[events.length - 1].position);
-      const digests = await rowDigests(events.map((event) => event.record));
-      const hashes = digests.map((digest) => digest.leaf);
+      if (rows.length === 0) return null;
+      // The next range is read ahead from the last row's position before this one is hashed.
+      const last = positionOfRowText(rows[rows.length - 1]);
+      if (rows.length === maxRows && last) onFullRange?.(last);
+      // A range with a row the SQL could not write (null) is read again the reference way, whole (sealed-rows.ts).
+      // A digest that failed read ahead (a number JCS refuses) fails again on the reference path, here.
+      let range: SealRange | null = await (readEarlier && ahead ? ahead.range.catch(() => null) : digestRowTexts(rows));
+      if (!range) {
+        await inFeedOrder();
+        range = await digestEvents(await readFinalEventsWith(tx, after, maxRows));
+        if (range.rowCount === maxRows && !last) onFullRange?.(range.through);
+      }
       const body: CheckpointBody = {
         format: CHECKPOINT_FORMAT,
         seq: (previous?.seq ?? 0) + 1,
         after: previous ? previous.through : '0',
-        through: events[events.length - 1].cursor,
-        rowCount: events.length,
-        merkleRoot: merkleRoot(hashes).toString('hex'),
+        through: range.cursor,
+        rowCount: range.rowCount,
+        merkleRoot: merkleRootOfPacked(range.leaves).toString('hex'),
         previousHash: previous?.checkpointHash ?? GENESIS_HASH,
         keyId: key.keyId,
         sealedAt: now().toISOString(),
@@ -203,7 +223,7 @@ async function sealWith(
         checkpointHash: checkpointHashOf(body),
         signature: signMessage(key, checkpointMessage(body)),
       };
-      const through = events[events.length - 1].position;
+      const { through } = range;
       await tx.query(
         `INSERT INTO integrity_checkpoints (seq, after_xid, after_number, through_xid, through_number, row_count,
            merkle_root, previous_hash, checkpoint_hash, key_id, signature, sealed_at)
@@ -223,21 +243,7 @@ async function sealWith(
           checkpoint.sealedAt,
         ],
       );
-      await tx.query(
-        `INSERT INTO integrity_leaves
-           (checkpoint_seq, leaf_index, interaction_id, interaction_number, created_date, leaf_hash, field_hints)
-         SELECT $1, leaf.i - 1, leaf.id, leaf.number, leaf.created, decode(leaf.hash, 'hex'), decode(leaf.hints, 'hex')
-         FROM unnest($2::uuid[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[])
-           WITH ORDINALITY AS leaf(id, number, created, hash, hints, i)`,
-        [
-          checkpoint.seq,
-          events.map((event) => event.record.id),
-          events.map((event) => event.record.interactionNumber),
-          events.map((event) => event.record.createdDate.toISOString()),
-          hashes.map((hash) => hash.toString('hex')),
-          digests.map((digest) => digest.hints.toString('hex')),
-        ],
-      );
+      await insertLeaves(tx, checkpoint.seq, range);
       return checkpoint;
     },
     { statementLimit: 'maintenance' },
@@ -259,10 +265,12 @@ export async function sealAll(
   let readAhead: ReadAhead | null = null;
   const readNext = (through: FeedPosition) => {
     if (sealed.length + 1 >= limit) return;
-    const events = readFinalEvents(db, through, options.maxRows);
+    const rows = readSealRows(db, through, options.maxRows);
+    const range = rows.then((read) => digestRowTexts(read));
     // Handled here so that a failure never goes unhandled (the seal that uses it reads again), or is left unused.
-    events.catch(() => undefined);
-    readAhead = { after: through, events };
+    rows.catch(() => undefined);
+    range.catch(() => undefined);
+    readAhead = { after: through, rows, range };
   };
   while (sealed.length < limit) {
     const current: ReadAhead | null = readAhead;

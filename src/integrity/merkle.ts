@@ -14,13 +14,28 @@ export function leafHash(data: Buffer): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
 }
 
-// One-shot SHA-256 (node:crypto `hash`, Node 20.12 and later): a third of the cost of a Hash object per row.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+// One-shot SHA-256 (node:crypto `hash`, Node 20.12 and later): a third of the cost of a Hash object per row. Asked
+// for a latin1 string (one char a byte) rather than a Buffer, it costs half again: a Buffer of its own per digest
+// is most of the cost (the sealer writes the 32 chars into one buffer of all the leaves instead).
+interface OneShot {
+  (algorithm: string, data: string | Buffer, encoding: 'buffer'): Buffer;
+  (algorithm: string, data: string | Buffer, encoding: 'latin1'): string;
+}
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 
 /** leafHash of a text's UTF-8 bytes, without copying them into a Buffer first (U+0000 is the byte 0x00 in UTF-8). */
 export function leafHashOfText(text: string): Buffer {
   if (oneShot) return oneShot('sha256', `\u0000${text}`, 'buffer');
   return createHash('sha256').update(LEAF_PREFIX).update(text, 'utf8').digest();
+}
+
+/**
+ * leafHashOfText of a text given with its leading U+0000 already in place (one flat string: no copy to prefix it),
+ * written into `target` at `offset` (32 bytes).
+ */
+export function writeLeafHashOfTaggedText(tagged: string, target: Buffer, offset: number): void {
+  if (oneShot) target.write(oneShot('sha256', tagged, 'latin1'), offset, 32, 'latin1');
+  else createHash('sha256').update(tagged, 'utf8').digest().copy(target, offset);
 }
 
 /** SHA-256(0x01 || left || right). */
@@ -45,6 +60,35 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
     level = next;
   }
   return level[0];
+}
+
+/**
+ * merkleRoot over leaf hashes packed 32 bytes each in one buffer (the sealer's): the same level-by-level pairing, each
+ * level written over the one below in place, one scratch buffer for the 0x01 ‖ left ‖ right input, no Buffer per node.
+ */
+export function merkleRootOfPacked(packed: Buffer): Buffer {
+  let count = packed.length / 32;
+  if (!Number.isInteger(count)) throw new RangeError('packed leaf hashes must be 32 bytes each');
+  if (count === 0) return EMPTY_ROOT;
+  if (!oneShot) {
+    const leaves: Buffer[] = [];
+    for (let i = 0; i < count; i += 1) leaves.push(packed.subarray(i * 32, i * 32 + 32));
+    return merkleRoot(leaves);
+  }
+  const level = Buffer.from(packed);
+  const input = Buffer.alloc(65);
+  input[0] = 1;
+  while (count > 1) {
+    const pairs = count >> 1;
+    for (let i = 0; i < pairs; i += 1) {
+      level.copy(input, 1, i * 64, i * 64 + 64);
+      level.write(oneShot('sha256', input, 'latin1'), i * 32, 32, 'latin1');
+    }
+    // A last unpaired node moves up as it is.
+    if (count % 2 === 1) level.copy(level, pairs * 32, (count - 1) * 32, count * 32);
+    count = pairs + (count % 2);
+  }
+  return Buffer.from(level.subarray(0, 32));
 }
 
 /**
