@@ -190,13 +190,6 @@ export interface PeerContext {
   marker: (scenario: string) => string;
 }
 
-/** Random arguments of each read pair, shared by both sides of the pair (the same distribution on each side). */
-const readArgs = {
-  id: (samples: Samples) => pick(samples.ids),
-  resourceId: (samples: Samples) => pick(samples.resourceIds),
-  action: (samples: Samples) => pick(samples.actions),
-};
-
 function scenario(name: string, description: string, connections: number, next: () => BenchRequest): Scenario {
   return { name, description, connections, next };
 }
@@ -259,30 +252,30 @@ export function buildPeerComparisons(context: PeerContext): PeerComparison[] {
       },
     ],
   });
-  const sinceDay = () => ({ startDate: isoDay(7), since: dayStart(7) });
+  // Each side draws its own random arguments from the same samples: the same distribution of questions.
   return [
     read(
       'peer-get-by-id',
       'one interaction by id, lookups nested',
-      () => ({ id: readArgs.id(samples) }),
+      () => ({ id: pick(samples.ids) }),
       OUR_GET,
-      () => ({ id: readArgs.id(samples) }),
+      () => ({ id: pick(samples.ids) }),
       THEIR_GET,
     ),
     read(
       'peer-list-by-resource',
       'the newest 50 of one resourceId and their total, lookups nested',
-      () => ({ filter: { resourceId: readArgs.resourceId(samples) } }),
+      () => ({ filter: { resourceId: pick(samples.resourceIds) } }),
       OUR_LIST,
-      () => ({ resourceId: readArgs.resourceId(samples) }),
+      () => ({ resourceId: pick(samples.resourceIds) }),
       THEIR_LIST_BY_RESOURCE,
     ),
     read(
       'peer-list-50-action',
       'the newest 50 of one action since the start of the UTC day 7 days ago and their total, lookups nested',
-      () => ({ filter: { action: readArgs.action(samples), startDate: sinceDay().startDate } }),
+      () => ({ filter: { action: pick(samples.actions), startDate: isoDay(7) } }),
       OUR_LIST,
-      () => ({ actionId: lookups.actions.get(readArgs.action(samples)), since: sinceDay().since }),
+      () => ({ actionId: lookups.actions.get(pick(samples.actions)), since: dayStart(7) }),
       THEIR_LIST_BY_ACTION,
     ),
     {
