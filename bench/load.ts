@@ -11,6 +11,8 @@ export interface DriveOptions {
   seconds: number;
   /** Each response, as autocannon reports it (status, time in ms). */
   onResponse: (statusCode: number, responseTime: number) => void;
+  /** Each response's body, when the caller must look into it (GraphQL answers errors with a 200). */
+  onBody?: (statusCode: number, body: string) => void;
 }
 
 /**
@@ -18,7 +20,14 @@ export interface DriveOptions {
  * time. The one load generator of the bench's HTTP scenarios, so that every scenario that says "the single-create
  * load" sends the same thing.
  */
-export function driveScenario({ url, key, scenario, seconds, onResponse }: DriveOptions): Promise<autocannon.Result> {
+export function driveScenario({
+  url,
+  key,
+  scenario,
+  seconds,
+  onResponse,
+  onBody,
+}: DriveOptions): Promise<autocannon.Result> {
   const instance = autocannon({
     url,
     connections: scenario.connections,
@@ -32,6 +41,7 @@ export function driveScenario({ url, key, scenario, seconds, onResponse }: Drive
           const next = scenario.next();
           return { ...request, ...next, headers: { ...(request as { headers?: object }).headers, ...next.headers } };
         },
+        ...(onBody ? { onResponse: (status: number, body: string) => onBody(status, body) } : {}),
       },
     ],
   } as autocannon.Options) as unknown as EventEmitter & Promise<autocannon.Result>;

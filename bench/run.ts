@@ -32,6 +32,16 @@ import {
   type FeedThroughputResult,
 } from './feed';
 import { memoryOf, SERVER_NODE_OPTIONS, startServer, type ServerProcess } from './server';
+import {
+  PEER_SCENARIOS,
+  PEERS,
+  peerLookups,
+  peerMarkers,
+  runPeerComparison,
+  startPostGraphile,
+  type Peer,
+  type PeerResult,
+} from './peer';
 
 interface Options {
   rows: number;
@@ -56,6 +66,10 @@ interface Options {
   feedRate: number;
   /** Pairs of rounds (without, with subscribers) of the feed throughput scenario. */
   feedPairs: number;
+  /** A peer to compare with (bench/peer.ts): its scenarios are then the default set. PostgreSQL only. */
+  peer: Peer | null;
+  /** Alternating pairs of rounds (ours, theirs) of each peer scenario. */
+  peerPairs: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -76,6 +90,8 @@ function parseArgs(argv: string[]): Options {
     feedSeconds: 20,
     feedRate: 200,
     feedPairs: 2,
+    peer: null,
+    peerPairs: 3,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -129,12 +145,26 @@ function parseArgs(argv: string[]): Options {
       case '--feed-pairs':
         options.feedPairs = int();
         break;
+      case '--peer': {
+        const peer = value();
+        if (!PEERS.includes(peer as Peer)) throw new Error(`--peer takes one of ${PEERS.join(', ')}`);
+        options.peer = peer as Peer;
+        break;
+      }
+      case '--peer-pairs':
+        options.peerPairs = int();
+        break;
       case '--prisma-comparison':
         options.prismaComparison = true;
         break;
       default:
         throw new Error(`unknown option ${argv[i]} (see docs/benchmarks.md)`);
     }
+  }
+  if (options.peer && options.pglite) throw new Error('--peer needs PostgreSQL (the peer cannot open PGlite)');
+  if (options.peer && !options.scenarios) options.scenarios = [...PEER_SCENARIOS];
+  if (!options.peer && options.scenarios?.some((name) => PEER_SCENARIOS.includes(name))) {
+    throw new Error(`${PEER_SCENARIOS.join(', ')} need --peer`);
   }
   return options;
 }
@@ -399,6 +429,7 @@ async function main() {
       (name) =>
         name !== MEMORY_SCENARIO &&
         name !== CHECKPOINT_SCENARIO &&
+        !PEER_SCENARIOS.includes(name) &&
         !FEED_SCENARIOS.includes(name) &&
         !scenarios.some((s) => s.name === name),
     );
@@ -455,6 +486,7 @@ async function main() {
   };
   const server = await startServer(serverEnv, options.serverDir ?? undefined);
   const results: Record<string, ScenarioResult> = {};
+  let peer: PeerResult | undefined;
   const serverInfo: { vmHwmMb: number | null; exitCode: number | null } = { vmHwmMb: null, exitCode: null };
   try {
     for (const scenario of scenarios) {
@@ -478,6 +510,27 @@ async function main() {
       }
       results[scenario.name] = result;
       progress(`${scenario.name}: ${JSON.stringify(result)}`);
+    }
+    const peerScenarios = PEER_SCENARIOS.filter((name) => options.scenarios?.includes(name));
+    if (options.peer && peerScenarios.length) {
+      const databaseUrl = (prepared as { url: string }).url;
+      progress(`starting the peer (${options.peer})…`);
+      const theirs = await startPostGraphile(databaseUrl);
+      try {
+        peer = await runPeerComparison(
+          { ours: server, theirs, key: adminKey },
+          { samples, lookups: await peerLookups(databaseUrl), marker, databaseUrl },
+          {
+            scenarios: peerScenarios,
+            pairs: options.peerPairs,
+            seconds: options.duration,
+            warmup: options.warmup,
+            progress,
+          },
+        );
+      } finally {
+        await theirs.stop();
+      }
     }
   } finally {
     // VmHWM is the kernel's own peak of the whole life of the process: read it just before it exits.
@@ -574,6 +627,7 @@ async function main() {
     ...feedScenarios.map(marker),
     marker(CHECKPOINT_SCENARIO),
     marker('baseline'),
+    ...peerMarkers(marker),
     'bench-probe',
   ];
   const [{ removed }] = await db.sql.query<{ removed: number }>(
@@ -614,6 +668,7 @@ async function main() {
     ...(memory ? { [MEMORY_SCENARIO]: memory } : {}),
     ...(feedScenarios.length ? { feed } : {}),
     ...(checkpoints ? { [CHECKPOINT_SCENARIO]: checkpoints } : {}),
+    ...(peer ? { peer } : {}),
     server: { peakRssMb: peakRss, vmHwmMb: serverInfo.vmHwmMb, exitCode: serverInfo.exitCode },
     acknowledgedCreates: acknowledgement,
     cleanup: { benchRowsRemoved: removed },

@@ -29,7 +29,8 @@ export interface ScenarioContext {
 
 const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
 
-const GRAPHQL_LIST = `query BenchList($filter: InteractionFilterInput) {
+/** The bench's GraphQL list: 50 items with their lookups nested, and the total (also the peer's, bench/peer.ts). */
+export const GRAPHQL_LIST = `query BenchList($filter: InteractionFilterInput) {
   interactions(filter: $filter, limit: 50) {
     items { id interactionNumber resourceId uowId createdDate
       resourceType { mnemonic name icon fontColorHex bgColorHex }
