@@ -68,8 +68,11 @@ export async function startServer(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${output.join('\n')}`);
     try {
+      // With WEB_CONCURRENCY above 1 the first worker answers /readyz while the others may still be starting.
+      const allWorkers =
+        !(Number(env.WEB_CONCURRENCY) > 1) || output.some((line) => line.includes('"workers listening"'));
       const response = await fetch(`${url}/readyz`);
-      if (response.ok) break;
+      if (response.ok && allWorkers) break;
     } catch {
       // not listening yet
     }
