@@ -1,9 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
 import type { Config } from './config';
 import { openDatabase } from './db/database';
 import { postgresOptions } from './db/open';
 import { createLogger, sharedBufferedStdout } from './observability/logger';
-import { createMetrics } from './observability/metrics';
+import { createMetrics, type Metrics } from './observability/metrics';
 import { loadIntegrityKey, logAvailability, prepareDatabase, serve, startJobs } from './service';
 
 /**
@@ -27,6 +28,109 @@ export function workerPoolSize(config: Pick<Config, 'databasePoolSize' | 'webCon
 /** Unexpected worker exits replaced within REPLACEMENT_WINDOW_MS; one more and the service gives up (exit 1). */
 export const MAX_REPLACEMENTS = 5;
 export const REPLACEMENT_WINDOW_MS = 60_000;
+
+/**
+ * `/metrics` of the whole service: the worker that is scraped asks the primary (SCRAPE), which collects every worker's
+ * metrics (COLLECT/COLLECTED, as JSON), adds its own (the jobs') and answers the sum (SCRAPED).
+ */
+const SCRAPE = 'interactions:metrics-scrape';
+const SCRAPED = 'interactions:metrics-scraped';
+const COLLECT = 'interactions:metrics-collect';
+const COLLECTED = 'interactions:metrics-collected';
+/** Longest the primary waits for one worker's metrics; one that does not answer in time is left out of that scrape. */
+const COLLECT_TIMEOUT_MS = 2000;
+
+interface MetricsMessage {
+  type?: string;
+  id?: number;
+  text?: string;
+  metrics?: object[];
+}
+
+/** Sends on a worker's channel unless it has closed (a worker exiting); false when not sent. */
+function sendTo(target: Worker | NodeJS.Process, message: MetricsMessage): boolean {
+  try {
+    if (target === process) {
+      if (!process.connected || !process.send) return false;
+      process.send(message);
+    } else {
+      const worker = target as Worker;
+      if (!worker.isConnected()) return false;
+      worker.send(message);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The primary's side of `/metrics`: the sum of its own metrics and every live worker's. */
+function serveScrapes(own: Metrics, live: Set<Worker>): void {
+  let next = 0;
+  const waiting = new Map<number, (metrics: object[]) => void>();
+  const collect = (worker: Worker) =>
+    new Promise<object[]>((resolve) => {
+      const id = ++next;
+      const timer = setTimeout(() => done([]), COLLECT_TIMEOUT_MS);
+      const done = (metrics: object[]) => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        resolve(metrics);
+      };
+      waiting.set(id, done);
+      if (!sendTo(worker, { type: COLLECT, id })) done([]);
+    });
+  const scrape = async () => {
+    const all = await Promise.all([own.registry.getMetricsAsJSON(), ...[...live].map(collect)]);
+    // Counters and histograms add up; prom-client's default metrics carry their own rule (e.g. the Node version).
+    return AggregatorRegistry.aggregate(all).metrics();
+  };
+  cluster.on('message', (worker, message: MetricsMessage) => {
+    if (message?.type === COLLECTED && message.id !== undefined) waiting.get(message.id)?.(message.metrics ?? []);
+    if (message?.type === SCRAPE && message.id !== undefined) {
+      const id = message.id;
+      void scrape().then(
+        (text) => sendTo(worker, { type: SCRAPED, id, text }),
+        () => sendTo(worker, { type: SCRAPED, id }),
+      );
+    }
+  });
+}
+
+/**
+ * A worker's side of `/metrics`: answers the primary's COLLECT with its own metrics, and scrapes through the
+ * primary; its own metrics alone if the primary does not answer (it is gone, or busy past the timeout).
+ */
+function scrapeThroughPrimary(): (metrics: Metrics) => () => Promise<string> {
+  let own: Metrics | null = null;
+  let next = 0;
+  const waiting = new Map<number, (text: string | undefined) => void>();
+  process.on('message', (message: MetricsMessage) => {
+    if (message?.type === COLLECT && message.id !== undefined) {
+      const id = message.id;
+      void (own ? own.registry.getMetricsAsJSON() : Promise.resolve([])).then(
+        (metrics) => sendTo(process, { type: COLLECTED, id, metrics }),
+        () => sendTo(process, { type: COLLECTED, id, metrics: [] }),
+      );
+    }
+    if (message?.type === SCRAPED && message.id !== undefined) waiting.get(message.id)?.(message.text);
+  });
+  return (metrics) => {
+    own = metrics;
+    return () =>
+      new Promise<string | undefined>((resolve) => {
+        const id = ++next;
+        const timer = setTimeout(() => done(undefined), COLLECT_TIMEOUT_MS + 1000);
+        const done = (text: string | undefined) => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          resolve(text);
+        };
+        waiting.set(id, done);
+        if (!sendTo(process, { type: SCRAPE, id })) done(undefined);
+      }).then((text) => text ?? metrics.registry.metrics());
+  };
+}
 
 /** The primary: prepares once, forks the workers, replaces one that dies, and on SIGTERM/SIGINT stops them first. */
 export async function runPrimary(config: Config): Promise<void> {
@@ -105,8 +209,10 @@ export async function runPrimary(config: Config): Promise<void> {
   });
   for (let i = 0; i < config.webConcurrency; i += 1) fork();
 
-  // The jobs run here, once for the service; their metrics are the primary's and on no worker's /metrics.
-  const jobs = startJobs(db, config, log, createMetrics(db), integrityKey);
+  // The jobs run here, once for the service; their metrics join the workers' in every scrape of /metrics.
+  const metrics = createMetrics(db);
+  serveScrapes(metrics, live);
+  const jobs = startJobs(db, config, log, metrics, integrityKey);
 
   const shutdown = (reason: string) => {
     if (stopping) return;
@@ -150,10 +256,17 @@ export async function runWorker(serviceConfig: Config): Promise<void> {
   const db = await openDatabase({ kind: 'postgres', ...postgres, onAvailabilityChange: logAvailability(log) });
   // Made by the primary before it forked: read only.
   const integrityKey = await loadIntegrityKey(config, false);
-  const serving = await serve(db, config, log, integrityKey, (error) => {
-    log.error({ err: error }, 'server error');
-    exit(1);
-  });
+  const serving = await serve(
+    db,
+    config,
+    log,
+    integrityKey,
+    (error) => {
+      log.error({ err: error }, 'server error');
+      exit(1);
+    },
+    scrapeThroughPrimary(),
+  );
 
   let stopping = false;
   const shutdown = (reason: string) => {

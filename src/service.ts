@@ -100,6 +100,8 @@ export async function serve(
   log: Logger,
   integrityKey: IntegrityKey,
   onServerError: (error: Error) => void,
+  /** A worker's: `/metrics` answers the whole service's (src/cluster.ts); given this process's metrics. */
+  scrapeMetrics?: (metrics: Metrics) => () => Promise<string>,
 ): Promise<Serving> {
   const metrics = createMetrics(db);
   // Created here (not inside buildApp) so shutdown can write its pending group before the database closes.
@@ -133,6 +135,7 @@ export async function serve(
     rateLimiter,
     liveFeed,
     integrityKey,
+    scrapeMetrics: scrapeMetrics?.(metrics),
   });
   const server: Server = createHttpServer(app, config);
   const closeSubscriptions = attachSubscriptions(app, server);

@@ -2,8 +2,8 @@
  * WEB_CONCURRENCY=2 (ADR 106): the real service as `npm start` runs it, a primary and two workers on one port. Each
  * request is answered by one worker, seen through the access log's `pid` (each connection here is a new one, which
  * the primary hands to the workers in turn): both workers answer, neither is the primary; a create through one is read
- * back through the other; the jobs run once, in the primary; a worker killed outright is replaced and the service keeps
- * answering; SIGTERM to the primary stops the workers first and exits 0 with every acknowledged create written; workers
+ * back through the other; the jobs run once, in the primary; /metrics sums every process; a worker killed outright is
+ * replaced and the service keeps answering; SIGTERM to the primary stops the workers first and exits 0 with every acknowledged create written; workers
  * that cannot start (their port is taken) are replaced a bounded number of times, then the primary exits 1. PGlite
  * refuses WEB_CONCURRENCY above 1 (test/config/config.test.ts): PostgreSQL only.
  */
@@ -168,6 +168,28 @@ describeOnPostgres('WEB_CONCURRENCY=2', () => {
       .filter((line) => line.msg === 'timeline refreshed' || line.msg === 'database ready');
     expect(new Set(jobLines.map((line) => line.pid))).toEqual(new Set([primary]));
     expect(jobLines.every((line) => line.role === 'primary')).toBe(true);
+  });
+
+  it("/metrics answers the service's sums from either worker, the primary's jobs included", async () => {
+    for (let i = 0; i < 6; i += 1) expect((await create(`wc-metrics-${i}`)).status).toBe(201);
+    const [{ written }] = await db.sql.query<{ written: number }>(`SELECT count(*)::int AS written FROM interactions`);
+    const sample = (text: string, name: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${name} `))
+          ?.slice(name.length + 1) ?? NaN,
+      );
+    const scrapes = [];
+    for (let i = 0; i < 4; i += 1) scrapes.push(await call('GET', '/metrics'));
+    expect(new Set(scrapes.map((scrape) => scrape.pid))).toEqual(workerPids());
+    for (const scrape of scrapes) {
+      expect(scrape.status).toBe(200);
+      // Each worker wrote some of them: only the sum is every create.
+      expect(sample(scrape.body, 'interactions_ingested_total')).toBe(written);
+      // The refresher runs in the primary only.
+      expect(sample(scrape.body, 'timeline_refresh_duration_seconds_count')).toBeGreaterThan(0);
+    }
   });
 
   it('a worker killed outright is replaced, logged, and the service keeps answering', async () => {
