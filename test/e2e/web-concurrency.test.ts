@@ -3,9 +3,10 @@
  * request is answered by one worker, seen through the access log's `pid` (each connection here is a new one, which
  * the primary hands to the workers in turn): both workers answer, neither is the primary; a create through one is read
  * back through the other; the jobs run once, in the primary; /metrics sums every process; a worker killed outright is
- * replaced and the service keeps answering; SIGTERM to the primary stops the workers first and exits 0 with every acknowledged create written; workers
- * that cannot start (their port is taken) are replaced a bounded number of times, then the primary exits 1. PGlite
- * refuses WEB_CONCURRENCY above 1 (test/config/config.test.ts): PostgreSQL only.
+ * replaced and the service keeps answering; SIGTERM to the primary stops the workers first and exits 0 with every
+ * acknowledged create written; the workers of a primary killed outright stop by themselves; workers that cannot start
+ * (their port is taken) are replaced a bounded number of times, then the primary exits 1. PGlite refuses
+ * WEB_CONCURRENCY above 1 (test/config/config.test.ts): PostgreSQL only.
  */
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
@@ -238,6 +239,27 @@ describeOnPostgres('WEB_CONCURRENCY=2', () => {
     expect(found).toBeGreaterThanOrEqual(acknowledged);
     expect(acknowledged).toBeGreaterThanOrEqual(40);
     expect(logs('stopped').map((line) => line.pid)).toEqual(expect.arrayContaining([...workers, service.process.pid]));
+  });
+
+  it('workers whose primary is killed outright shut down by themselves', async () => {
+    const orphaned = await startService(
+      { DATABASE_URL: database.url!, ADMIN_API_KEY: ADMIN_KEY, WEB_CONCURRENCY: '2', CHECKPOINT_SECONDS: '0' },
+      240_000,
+      'workers listening',
+    );
+    const workers = [
+      ...new Set(orphaned.logs().flatMap((line) => (line.msg === 'listening' ? [line.pid as number] : []))),
+    ];
+    expect(workers).toHaveLength(2);
+    try {
+      orphaned.process.kill('SIGKILL');
+      await orphaned.exited;
+      const deadline = Date.now() + 60_000;
+      while (workers.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(workers.filter(alive)).toEqual([]);
+    } finally {
+      for (const pid of workers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('workers that keep exiting are replaced 5 times, then the primary gives up: exit 1', async () => {
