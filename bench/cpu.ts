@@ -15,6 +15,49 @@ function ticksOf(pid: number): number | null {
   }
 }
 
+/** The parent pid of every running process, by pid (empty where /proc is absent). */
+function parents(): Map<number, number> {
+  const parentOf = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return parentOf;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parentOf.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return parentOf;
+}
+
+/**
+ * `pid` and every process below it: the service's primary and its workers with WEB_CONCURRENCY above 1 (a single
+ * process has none).
+ */
+export function processTree(pid: number): number[] {
+  const parentOf = parents();
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i += 1) {
+    for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+/** Ticks of a process and its descendants, by pid. */
+function treeTicks(pid: number): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const member of processTree(pid)) {
+    const used = ticksOf(member);
+    if (used !== null) ticks.set(member, used);
+  }
+  return ticks;
+}
+
 /** Ticks of every running PostgreSQL process (postmaster, backends, background workers), by pid. */
 function postgresTicks(): Map<number, number> {
   const ticks = new Map<number, number>();
@@ -39,7 +82,10 @@ function postgresTicks(): Map<number, number> {
 /** CPU time spent during a measured stretch, in seconds, and per item written or request answered. */
 export interface CpuUse {
   wallSeconds: number;
-  /** The service process (its V8 and libuv threads included); absent for the raw-driver baselines. */
+  /**
+   * The service: its process (V8 and libuv threads included) and the processes below it (the workers with
+   * WEB_CONCURRENCY above 1; one that exits before the end is not counted); absent for the raw-driver baselines.
+   */
   serverSeconds?: number;
   /** Every PostgreSQL process on this machine (a backend that exits before the end is not counted). */
   postgresSeconds: number;
@@ -57,21 +103,27 @@ export interface CpuUse {
 export function startCpuMeter(serverPid?: number): ((items?: number) => CpuUse) | null {
   const postgresBefore = postgresTicks();
   if (postgresBefore.size === 0) return null;
-  const serverBefore = serverPid === undefined ? null : ticksOf(serverPid);
+  const serverBefore = serverPid === undefined ? null : treeTicks(serverPid);
   const benchBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   return (items) => {
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     let postgresTicksUsed = 0;
     for (const [pid, now] of postgresTicks()) postgresTicksUsed += now - (postgresBefore.get(pid) ?? 0);
-    const serverAfter = serverPid === undefined ? null : ticksOf(serverPid);
+    let serverTicksUsed: number | null = null;
+    if (serverPid !== undefined && serverBefore?.has(serverPid)) {
+      const serverAfter = treeTicks(serverPid);
+      // A worker started during the stretch (a replacement) counts from zero.
+      if (serverAfter.has(serverPid)) {
+        serverTicksUsed = 0;
+        for (const [pid, now] of serverAfter) serverTicksUsed += now - (serverBefore.get(pid) ?? 0);
+      }
+    }
     const bench = process.cpuUsage(benchBefore);
     const round = (n: number) => Math.round(n * 100) / 100;
     const use: CpuUse = {
       wallSeconds: round(wallSeconds),
-      ...(serverBefore !== null && serverAfter !== null
-        ? { serverSeconds: round((serverAfter - serverBefore) / TICKS_PER_SECOND) }
-        : {}),
+      ...(serverTicksUsed !== null ? { serverSeconds: round(serverTicksUsed / TICKS_PER_SECOND) } : {}),
       postgresSeconds: round(postgresTicksUsed / TICKS_PER_SECOND),
       benchSeconds: round((bench.user + bench.system) / 1e6),
     };

@@ -13,7 +13,7 @@ import { Client } from 'pg';
 import { openDatabase, type Database, type SqlExecutor } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
 import { refreshTimeline } from '../src/timeline/timeline.refresh';
-import { startCpuMeter, type CpuUse } from './cpu';
+import { processTree, startCpuMeter, type CpuUse } from './cpu';
 import { bracket, singleRowBaseline, unnestBaseline, type BaselineResult, type BracketedBaseline } from './baselines';
 import { DEFAULT_DATASET, loadDataset, sampleKeys } from './dataset';
 import { comparePrismaAndRaw, type PrismaComparison } from './prisma';
@@ -31,7 +31,7 @@ import {
   type FeedLatencyResult,
   type FeedThroughputResult,
 } from './feed';
-import { memoryOf, SERVER_NODE_OPTIONS, startServer, type ServerProcess } from './server';
+import { SERVER_NODE_OPTIONS, startServer, treeMemoryOf, type ServerProcess } from './server';
 import {
   PEER_SCENARIOS,
   PEERS,
@@ -56,6 +56,8 @@ interface Options {
   database: string;
   /** Checkout whose src/main.ts is served (default: this one); compares versions on the same data. */
   serverDir: string | null;
+  /** WEB_CONCURRENCY of the service (its worker processes, ADR 106); 1: one process, as without the option. */
+  webConcurrency: number;
   /** Times the hot-path queries through Prisma and through the raw pool (bench/prisma.ts), PostgreSQL only. */
   prismaComparison: boolean;
   /** Seconds of the 100-connection read load of the memory scenario (bench/memory.ts). */
@@ -85,6 +87,7 @@ function parseArgs(argv: string[]): Options {
     adminUrl: process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
     database: process.env.BENCH_DATABASE ?? 'bench_run',
     serverDir: null,
+    webConcurrency: 1,
     prismaComparison: false,
     memorySeconds: 60,
     feedSeconds: 20,
@@ -129,6 +132,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--server-dir':
         options.serverDir = path.resolve(value());
+        break;
+      case '--web-concurrency':
+        options.webConcurrency = int();
         break;
       case '--keep':
         options.keep = true;
@@ -309,8 +315,10 @@ async function runScenario(
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let peakRss = 0;
+  // The service's processes (its workers with --web-concurrency), found once: sampling reads only their /proc files.
+  const pids = processTree(server.pid);
   const sampler = setInterval(() => {
-    const memory = memoryOf(server.pid);
+    const memory = treeMemoryOf(pids);
     if (memory) peakRss = Math.max(peakRss, memory.rssMb);
   }, 100);
   const drive = (seconds: number, onResponse: (statusCode: number, responseTime: number) => void) =>
@@ -328,7 +336,7 @@ async function runScenario(
     statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
   });
   clearInterval(sampler);
-  const memory = memoryOf(server.pid);
+  const memory = treeMemoryOf(pids);
   if (memory) peakRss = Math.max(peakRss, memory.rssMb);
 
   latencies.sort((a, b) => a - b);
@@ -480,6 +488,7 @@ async function main() {
     // Sealing is measured by its own scenario (checkpoint-write-throughput): elsewhere it would first seal the whole
     // loaded table, inside whichever scenario came first.
     CHECKPOINT_SECONDS: '0',
+    ...(options.webConcurrency > 1 ? { WEB_CONCURRENCY: String(options.webConcurrency) } : {}),
     ...(options.pglite
       ? { DATA_DIR: (prepared as { dataDir: string }).dataDir, DATABASE_URL: '' }
       : { DATABASE_URL: (prepared as { url: string }).url }),
@@ -534,7 +543,7 @@ async function main() {
     }
   } finally {
     // VmHWM is the kernel's own peak of the whole life of the process: read it just before it exits.
-    serverInfo.vmHwmMb = memoryOf(server.pid)?.hwmMb ?? null;
+    serverInfo.vmHwmMb = treeMemoryOf(processTree(server.pid))?.hwmMb ?? null;
     serverInfo.exitCode = await server.stop();
   }
   // Its own service, after the other one stopped (PGlite admits one process), with npm start's V8 settings.
@@ -650,6 +659,7 @@ async function main() {
     database: options.pglite ? 'pglite' : 'postgresql',
     serverDir: options.serverDir ?? '.',
     serverNodeOptions: SERVER_NODE_OPTIONS,
+    webConcurrency: options.webConcurrency,
     rows: options.rows,
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,

@@ -68,8 +68,11 @@ export async function startServer(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${output.join('\n')}`);
     try {
+      // With WEB_CONCURRENCY above 1 the first worker answers /readyz while the others may still be starting.
+      const allWorkers =
+        !(Number(env.WEB_CONCURRENCY) > 1) || output.some((line) => line.includes('"workers listening"'));
       const response = await fetch(`${url}/readyz`);
-      if (response.ok) break;
+      if (response.ok && allWorkers) break;
     } catch {
       // not listening yet
     }
@@ -110,6 +113,22 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * memoryOf summed over processes: the service and its workers with WEB_CONCURRENCY above 1 (`serverPids`, found once
+ * so that sampling does not walk /proc each time). The sum of peaks is an upper bound of the peak of the sum.
+ */
+export function treeMemoryOf([pid, ...children]: number[]): { rssMb: number; hwmMb: number } | null {
+  const own = memoryOf(pid);
+  if (!own) return null;
+  let { rssMb, hwmMb } = own;
+  for (const child of children) {
+    const memory = memoryOf(child);
+    rssMb += memory?.rssMb ?? 0;
+    hwmMb += memory?.hwmMb ?? 0;
+  }
+  return { rssMb: Math.round(rssMb * 10) / 10, hwmMb: Math.round(hwmMb * 10) / 10 };
 }
 
 /** A port the OS says is free now (the bench's own helper: bench/ depends on nothing under test/). */

@@ -61,6 +61,11 @@ export interface BuildAppOptions {
   liveFeed?: LiveFeed;
   /** The key checkpoints are signed with (main.ts loads INTEGRITY_KEY_FILE); verification trusts it. Default none. */
   integrityKey?: VerifyingKey | null;
+  /**
+   * What `GET /metrics` answers (Prometheus text); default this app's registry. A worker of WEB_CONCURRENCY passes
+   * the service's, every process's metrics summed by the primary (src/cluster.ts).
+   */
+  scrapeMetrics?: () => Promise<string>;
 }
 
 /** Attaches GraphQL subscriptions (graphql-ws at /graphql) of an app made by buildApp to its HTTP server. */
@@ -102,6 +107,7 @@ export async function buildApp({
   rateLimiter: givenLimiter,
   liveFeed,
   integrityKey = null,
+  scrapeMetrics,
 }: BuildAppOptions): Promise<express.Express> {
   const log = logger ?? createLogger({ level: config.logLevel });
   const meter = metrics ?? createMetrics(db);
@@ -224,7 +230,7 @@ export async function buildApp({
   });
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', meter.registry.contentType);
-    res.send(await meter.registry.metrics());
+    res.send(await (scrapeMetrics ? scrapeMetrics() : meter.registry.metrics()));
   });
 
   // The OpenAPI document describes the API, not data: public, like /healthz, so tools can fetch it without a key.

@@ -14,7 +14,15 @@ export interface Config {
   dataDir: string;
   /** An admin key that must exist (automation); `ADMIN_API_KEY`. */
   adminApiKey: string | null;
-  /** Size of the PostgreSQL connection pool; `DATABASE_POOL_SIZE`, default 10. */
+  /**
+   * Worker processes serving HTTP on the one port (node:cluster, ADR 106); `WEB_CONCURRENCY`, default 1 (one process,
+   * no cluster). Above 1 needs PostgreSQL: PGlite is one process's database.
+   */
+  webConcurrency: number;
+  /**
+   * Size of the PostgreSQL connection pool; `DATABASE_POOL_SIZE`, default 10. With WEB_CONCURRENCY above 1 it is split
+   * evenly between the workers (src/cluster.ts).
+   */
   databasePoolSize: number;
   /** Hot statements as named prepared statements; `DATABASE_PREPARED_STATEMENTS`, default true. */
   databasePreparedStatements: boolean;
@@ -302,15 +310,33 @@ function originsFrom(env: NodeJS.ProcessEnv, name: string): string[] {
   return origins;
 }
 
+/** Most workers WEB_CONCURRENCY accepts: far above any core count the service is meant for, below a fork bomb. */
+export const MAX_WEB_CONCURRENCY = 64;
+
+/** WEB_CONCURRENCY: 1 to MAX_WEB_CONCURRENCY, and 1 with PGlite (one process per data directory, ADR 090). */
+function webConcurrencyFrom(env: NodeJS.ProcessEnv, databaseUrl: string | null): number {
+  const workers = intFrom(env, 'WEB_CONCURRENCY', 1, 1, MAX_WEB_CONCURRENCY);
+  if (workers > 1 && databaseUrl === null) {
+    throw new ConfigError(
+      'WEB_CONCURRENCY',
+      String(workers),
+      'several worker processes need PostgreSQL (DATABASE_URL); the embedded database admits one process: use 1',
+    );
+  }
+  return workers;
+}
+
 /** Reads the configuration from an environment (defaults to `process.env`); throws ConfigError on a malformed value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Checked like every other setting: `NODE_ENV=prod` would otherwise leave introspection on without a word.
   const nodeEnv = enumFrom(env, 'NODE_ENV', NODE_ENVS, 'development');
   const dataDir = directoryFrom(env, 'DATA_DIR', './data') as string;
+  const databaseUrl = urlFrom(env, 'DATABASE_URL', ['postgresql', 'postgres']);
   return {
     port: intFrom(env, 'PORT', 4000, 0, 65535),
-    databaseUrl: urlFrom(env, 'DATABASE_URL', ['postgresql', 'postgres']),
+    databaseUrl,
     dataDir,
+    webConcurrency: webConcurrencyFrom(env, databaseUrl),
     adminApiKey: env.ADMIN_API_KEY?.trim() || null,
     databasePoolSize: intFrom(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databasePreparedStatements: boolFrom(env, 'DATABASE_PREPARED_STATEMENTS', true),

@@ -1,11 +1,18 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** The service's structured JSON logger. Request headers are never logged (they carry API keys). */
-export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(
+  options: {
+    level?: string;
+    destination?: DestinationStream;
+    /** Fields on every line, e.g. the worker's id and pid with WEB_CONCURRENCY above 1 (ADR 106). */
+    base?: Record<string, unknown>;
+  } = {},
+): Logger {
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
-      base: undefined,
+      base: options.base,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // Belt and braces: should anything ever log a request or its headers, the key is cut out.
@@ -28,5 +35,25 @@ export function bufferedStdout(fd = 1) {
 /** The least a log write carries, and how long a line may wait for others (bufferedStdout). */
 export const LOG_WRITE_BYTES = 8 * 1024;
 export const LOG_FLUSH_MS = 250;
+
+/**
+ * Linux's PIPE_BUF: a write of at most this many bytes to a pipe is never interleaved with another process's writes.
+ */
+const PIPE_BUF = 4096;
+
+/**
+ * bufferedStdout for a process that shares its stdout with others (the primary and workers with WEB_CONCURRENCY
+ * above 1): each write holds whole lines and, unless a single line is longer, at most PIPE_BUF bytes, so the lines
+ * of two processes never cut into each other. Lines still gather (from 3 KiB, or every 250 ms) into fewer writes.
+ */
+export function sharedBufferedStdout() {
+  return pino.destination({
+    dest: 1,
+    sync: false,
+    maxWrite: PIPE_BUF,
+    minLength: PIPE_BUF - 1024,
+    periodicFlush: LOG_FLUSH_MS,
+  });
+}
 
 export type { Logger };

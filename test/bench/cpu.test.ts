@@ -1,4 +1,6 @@
-import { startCpuMeter } from '../../bench/cpu';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { processTree, startCpuMeter } from '../../bench/cpu';
 import { bracket } from '../../bench/baselines';
 import { createTestDatabase, TEST_DATABASE_KIND } from '../helpers/database';
 
@@ -27,6 +29,31 @@ describe('startCpuMeter', () => {
     expect(use.serverSeconds).toBeGreaterThanOrEqual(0.28);
     expect(use.perItemUs!.bench).toBeCloseTo((use.benchSeconds * 1e6) / 1000, 0);
     expect(use.perItemUs!.server).toBeCloseTo((use.serverSeconds! * 1e6) / 1000, 0);
+  });
+
+  whereMeasurable("counts the server's workers too: the processes below it (WEB_CONCURRENCY)", async () => {
+    // A child that spends 300 ms of CPU time, says so, and stays alive until told to go.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const s = process.cpuUsage(); while (process.cpuUsage(s).user < 300000); console.log('done');
+         process.stdin.resume(); process.stdin.on('end', () => process.exit(0));`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      expect(processTree(process.pid)).toEqual(expect.arrayContaining([process.pid, child.pid]));
+      const meter = startCpuMeter(process.pid)!;
+      await once(child.stdout!, 'data');
+      const use = meter();
+      // This process only waited: the child's ticks are what the server spent.
+      expect(use.serverSeconds).toBeGreaterThanOrEqual(0.28);
+      expect(use.benchSeconds).toBeLessThan(0.2);
+    } finally {
+      child.stdin!.end();
+      await once(child, 'exit');
+    }
   });
 
   whereMeasurable('leaves out the server and the per-item figures when not given', () => {

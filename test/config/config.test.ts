@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { workerPoolSize } from '../../src/cluster';
 import { ConfigError, loadConfig } from '../../src/config';
 import { startService } from '../helpers/service';
 
@@ -64,6 +65,36 @@ describe('integer with bounds', () => {
   });
   it('accepts the bounds', () => {
     expect(loadConfig({ PORT: '0', RETENTION_DAYS: '365000' })).toMatchObject({ port: 0, retentionDays: 365000 });
+  });
+});
+
+describe('WEB_CONCURRENCY', () => {
+  const postgres = { DATABASE_URL: 'postgresql://localhost/interactions' };
+  it('defaults to 1: one process, no cluster', () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(loadConfig(postgres).webConcurrency).toBe(1);
+  });
+  it.each(['0', '-1', 'abc', '1.5', '65', '1e2', '99999999999999999999'])('WEB_CONCURRENCY=%s', (value) => {
+    expect(errorOf({ ...postgres, WEB_CONCURRENCY: value }).message).toBe(
+      `WEB_CONCURRENCY=${value} is not valid: use an integer from 1 to 64`,
+    );
+  });
+  it('accepts 1 to 64 workers on PostgreSQL', () => {
+    expect(loadConfig({ ...postgres, WEB_CONCURRENCY: '2' }).webConcurrency).toBe(2);
+    expect(loadConfig({ ...postgres, WEB_CONCURRENCY: ' 64 ' }).webConcurrency).toBe(64);
+  });
+  it('splits DATABASE_POOL_SIZE between the workers, at least 1 each', () => {
+    expect(workerPoolSize({ databasePoolSize: 10, webConcurrency: 2 })).toBe(5);
+    expect(workerPoolSize({ databasePoolSize: 10, webConcurrency: 3 })).toBe(3);
+    expect(workerPoolSize({ databasePoolSize: 10, webConcurrency: 64 })).toBe(1);
+  });
+  it('refuses more than one on the embedded database, accepts 1 there', () => {
+    expect(errorOf({ WEB_CONCURRENCY: '2' })).toMatchObject({ variable: 'WEB_CONCURRENCY' });
+    expect(errorOf({ WEB_CONCURRENCY: '2' }).message).toBe(
+      'WEB_CONCURRENCY=2 is not valid: several worker processes need PostgreSQL (DATABASE_URL); the embedded ' +
+        'database admits one process: use 1',
+    );
+    expect(loadConfig({ WEB_CONCURRENCY: '1' }).webConcurrency).toBe(1);
   });
 });
 
@@ -186,6 +217,18 @@ it('a signing key file that cannot be made stops the start with one line naming 
     const failure = startService({ DATA_DIR: dataDir, INTEGRITY_KEY_FILE: '/dev/null/integrity-key.pem' }, 120_000);
     await expect(failure).rejects.toThrow(
       /\nINTEGRITY_KEY_FILE=\/dev\/null\/integrity-key\.pem is not valid: the signing key cannot be read or made there \(ENOTDIR\): point it at a writable file, or set CHECKPOINT_SECONDS=0 to turn sealing off\n$/,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('the real service refuses WEB_CONCURRENCY=2 on the embedded database: exit 1, one line, nothing forked', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'interactions-web-concurrency-'));
+  try {
+    const failure = startService({ DATA_DIR: dataDir, WEB_CONCURRENCY: '2' }, 60_000);
+    await expect(failure).rejects.toThrow(
+      /^service did not start \(exit 1\):\n\nWEB_CONCURRENCY=2 is not valid: several worker processes need PostgreSQL \(DATABASE_URL\); the embedded database admits one process: use 1\n$/,
     );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

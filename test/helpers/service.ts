@@ -44,10 +44,15 @@ function ensureBuilt(): void {
 
 /**
  * Starts `node dist/main.js`, as `npm start` does, with `env` on top of a clean environment (no
- * DATABASE_URL, DATA_DIR, ADMIN_API_KEY or NODE_OPTIONS of the test run), and resolves once it listens. The
- * generous default timeout covers a cold start on a busy 2-core machine.
+ * DATABASE_URL, DATA_DIR, ADMIN_API_KEY or NODE_OPTIONS of the test run), and resolves once it logs `readyMessage`
+ * (`listening`; with WEB_CONCURRENCY above 1 the primary's `workers listening`). The generous default timeout covers
+ * a cold start on a busy 2-core machine.
  */
-export async function startService(env: Record<string, string>, timeoutMs = 180_000): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string>,
+  timeoutMs = 180_000,
+  readyMessage = 'listening',
+): Promise<RunningService> {
   const port = await freePort();
   const base = { ...process.env };
   for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_API_KEY', 'NODE_OPTIONS', 'PORT']) delete base[name];
@@ -81,7 +86,7 @@ export async function startService(env: Record<string, string>, timeoutMs = 180_
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   const deadline = Date.now() + timeoutMs;
-  while (!logs().some((line) => line.msg === 'listening')) {
+  while (!logs().some((line) => line.msg === readyMessage)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`service did not start (exit ${child.exitCode}):\n${out}\n${err}`);
