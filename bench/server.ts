@@ -5,12 +5,19 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 
 /**
- * V8 flags the service runs with: `BENCH_SERVER_NODE_OPTIONS`, default a capped heap. Without a cap V8 lets the
- * heap grow far beyond what the service needs under the batch scenario, at the same throughput (docs/benchmarks.md
- * has the figures). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
+ * V8 flags the service runs with: `BENCH_SERVER_NODE_OPTIONS`, default the flags of `npm start` itself (the `node`
+ * flags of package.json's `start` script), so the bench measures the service as users run it, memory included
+ * (issue 16). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
  */
-export const SERVER_NODE_OPTIONS =
-  process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=16';
+export const SERVER_NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS ?? npmStartNodeFlags();
+
+/** The flags between `node` and the script in package.json's `start` script (`node --max-old-space-size=160 dist/main.js`). */
+export function npmStartNodeFlags(root = path.resolve(__dirname, '..')): string {
+  const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const match = /^node((?:\s+--\S+)*)\s+\S+\.js$/.exec(start.trim());
+  if (!match) throw new Error(`package.json's start script is not "node [flags] <file>.js": ${start}`);
+  return match[1].trim();
+}
 
 /**
  * Extra arguments to the service's `node` (`BENCH_SERVER_NODE_ARGS`, split on spaces), for flags NODE_OPTIONS
