@@ -21,8 +21,11 @@ export interface Execution {
 /** Runs operations against one schema; `/graphql` and the REST routes both run through it. */
 export type Executor = (execution: Execution) => Promise<ExecutionResult> | ExecutionResult;
 
+/** A document run once, by graphql-js: its second run compiles it. */
+const SEEN_ONCE = Symbol('seen once');
+
 /**
- * The executor of `schema`: each query and mutation is compiled by graphql-jit the first time it runs, into a
+ * The executor of `schema`: each query and mutation is compiled by graphql-jit the second time it runs, into a
  * function that resolves, coerces and serialises that operation alone, and the compiled form is reused for as long as
  * its parsed document lives (the REST routes' documents for ever; `/graphql`'s while Apollo's document cache keeps
  * them, since the same query text gets the same parsed document). Same schema, same resolvers, same answers as
@@ -31,13 +34,19 @@ export type Executor = (execution: Execution) => Promise<ExecutionResult> | Exec
  * Subscriptions (served over graphql-ws by graphql-js), and any document graphql-jit refuses, run through graphql-js.
  */
 export function createExecutor(schema: GraphQLSchema): Executor {
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | typeof SEEN_ONCE>>();
   const compiledFor = (document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null => {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
     let query = byName.get(key);
     if (query === undefined) {
+      // A document's first run is graphql-js's: compiling costs more than one run, and a client that sends a new
+      // query each time (within the depth and field limits) must not make the service compile each of them.
+      byName.set(key, SEEN_ONCE);
+      return null;
+    }
+    if (query === SEEN_ONCE) {
       const operation = getOperationAST(document, operationName);
       const result =
         operation && operation.operation !== 'subscription'
