@@ -5,11 +5,8 @@
  * Before any load, both answer the same questions and must return the same rows (checkPeerEquivalence). The
  * queries side by side, and what differs: docs/benchmarks.md, "The PostGraphile peer"; the choices: ADR 105.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -17,6 +14,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { startCpuMeter, type CpuUse } from './cpu';
 import { isoDay, type Samples } from './dataset';
 import { driveScenario } from './load';
+import { freePort, startProcess, type ServerProcess } from './server';
 import { GRAPHQL_LIST, type BenchRequest, type Scenario } from './scenarios';
 import { median, percentile } from './stats';
 
@@ -31,13 +29,8 @@ export const PEER_SCENARIOS = ['peer-get-by-id', 'peer-list-by-resource', 'peer-
 export const PEER_READ_CONNECTIONS = 32;
 export const PEER_CREATE_CONNECTIONS = 64;
 
-/** A peer process on the bench's database. */
-export interface PeerProcess {
-  url: string;
-  pid: number;
-  output: string[];
-  stop(): Promise<number | null>;
-}
+/** A peer process on the bench's database: started and stopped as the service is. */
+export type PeerProcess = ServerProcess;
 
 /** What the peer side needs of the loaded data: lookup ids by mnemonic (their queries and inserts take ids). */
 export interface PeerLookups {
@@ -69,56 +62,24 @@ export async function peerLookups(url: string): Promise<PeerLookups> {
  */
 export async function startPostGraphile(databaseUrl: string): Promise<PeerProcess> {
   const port = await freePort();
-  const root = path.resolve(__dirname, '..');
-  const child: ChildProcess = spawn(
-    process.execPath,
+  return startProcess(
+    'PostGraphile',
     ['-r', 'ts-node/register/transpile-only', path.join('bench', 'postgraphile-server.ts')],
     {
-      cwd: root,
+      cwd: path.resolve(__dirname, '..'),
       env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      port,
+      ready: async (url) =>
+        (
+          await fetch(`${url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ __typename }' }),
+          })
+        ).ok,
+      killAfterMs: 10_000,
     },
   );
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(...chunk.toString().split('\n').filter(Boolean));
-    if (output.length > 200) output.splice(0, output.length - 200);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`PostGraphile exited during start-up:\n${output.join('\n')}`);
-    try {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`PostGraphile did not become ready:\n${output.join('\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    pid: child.pid!,
-    output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -670,12 +631,4 @@ const summary = (run: SideRun) => ({
 function postgraphileVersion(): string {
   return (JSON.parse(readFileSync(require.resolve('postgraphile/package.json'), 'utf8')) as { version: string })
     .version;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }

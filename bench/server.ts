@@ -9,15 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
  * flags of package.json's `start` script), so the bench measures the service as users run it, memory included
  * (issue 16). Set `BENCH_SERVER_NODE_OPTIONS=` (empty) to measure V8's defaults.
  */
-export const SERVER_NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS ?? npmStartNodeFlags();
-
-/** The flags between `node` and the script in package.json's `start` script (`node --max-old-space-size=160 dist/main.js`). */
-export function npmStartNodeFlags(root = path.resolve(__dirname, '..')): string {
-  const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
-  const match = /^node((?:\s+--\S+)*)\s+\S+\.js$/.exec(start.trim());
-  if (!match) throw new Error(`package.json's start script is not "node [flags] <file>.js": ${start}`);
-  return match[1].trim();
-}
+export const SERVER_NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS ?? npmStartNodeArgs().join(' ');
 
 /**
  * Extra arguments to the service's `node` (`BENCH_SERVER_NODE_ARGS`, split on spaces), for flags NODE_OPTIONS
@@ -50,7 +42,10 @@ export async function startServer(
   // The build's progress line goes to stderr: the bench's stdout is its JSON report and nothing else.
   if (compiled) execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: root, stdio: ['ignore', 2, 2] });
   const entry = compiled ? ['dist/main.js'] : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
+  // With WEB_CONCURRENCY above 1 the first worker answers /readyz while the others may still be starting.
+  const allWorkers = (output: string[]) =>
+    !(Number(env.WEB_CONCURRENCY) > 1) || output.some((line) => line.includes('"workers listening"'));
+  return startProcess('server', [...nodeArgs, ...entry], {
     cwd: root,
     env: {
       ...process.env,
@@ -60,8 +55,33 @@ export async function startServer(
       ...env,
       PORT: String(port),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    port,
+    ready: async (url, output) => (await fetch(`${url}/readyz`)).ok && allWorkers(output),
   });
+}
+
+/** How to start one of the bench's processes (the service, the peer) and know it is ready. */
+export interface ProcessOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The port it listens on; its URL is http://127.0.0.1:<port>. */
+  port: number;
+  /** True once it answers; a throw counts as not yet. */
+  ready: (url: string, output: string[]) => Promise<boolean>;
+  /** On stop, SIGKILL this long after SIGTERM if it has not exited (default: wait). */
+  killAfterMs?: number;
+}
+
+/**
+ * Starts `node <args>` and waits (up to 120 s) until `ready` says so. Its last 200 output lines are kept, for a
+ * failure report; `what` names it in errors.
+ */
+export async function startProcess(
+  what: string,
+  args: string[],
+  { cwd, env, port, ready, killAfterMs }: ProcessOptions,
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -73,19 +93,15 @@ export async function startServer(
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${output.join('\n')}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited during start-up:\n${output.join('\n')}`);
     try {
-      // With WEB_CONCURRENCY above 1 the first worker answers /readyz while the others may still be starting.
-      const allWorkers =
-        !(Number(env.WEB_CONCURRENCY) > 1) || output.some((line) => line.includes('"workers listening"'));
-      const response = await fetch(`${url}/readyz`);
-      if (response.ok && allWorkers) break;
+      if (await ready(url, output)) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become ready:\n${output.join('\n')}`);
+      throw new Error(`${what} did not become ready:\n${output.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -95,7 +111,10 @@ export async function startServer(
     output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const code = await exited;
+      if (timer) clearTimeout(timer);
+      return code;
     },
   };
 }
@@ -139,7 +158,8 @@ export function treeMemoryOf([pid, ...children]: number[]): { rssMb: number; hwm
 }
 
 /** A port the OS says is free now (the bench's own helper: bench/ depends on nothing under test/). */
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on now. */
+export async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
   const { port } = probe.address() as AddressInfo;

@@ -5,7 +5,7 @@ import { openDatabase } from './db/database';
 import { postgresOptions } from './db/open';
 import { createLogger, sharedBufferedStdout } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
-import { loadIntegrityKey, logAvailability, prepareDatabase, serve, startJobs } from './service';
+import { loadIntegrityKey, logAvailability, prepareDatabase, serve, shutDownOnSignals, startJobs } from './service';
 
 /**
  * WEB_CONCURRENCY above 1 (ADR 106): one primary process and that many workers on the one port (node:cluster). The
@@ -268,25 +268,6 @@ export async function runWorker(serviceConfig: Config): Promise<void> {
     scrapeThroughPrimary(),
   );
 
-  let stopping = false;
-  const shutdown = (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal: reason }, 'shutting down');
-    void serving.closeHttp().then(async () => {
-      try {
-        await serving.close();
-        await db.close();
-        log.info('stopped');
-        exit(0);
-      } catch (error) {
-        log.error({ err: error }, 'error while closing the database');
-        exit(1);
-      }
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  // The primary is gone (killed outright): nobody would replace or stop this worker, and no new connection comes.
+  const shutdown = shutDownOnSignals({ serving, db, log, exit });
   process.on('disconnect', () => shutdown('primary exited'));
 }

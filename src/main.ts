@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { DataDirInUseError } from './db/data-dir-lock';
 import { bufferedStdout, createLogger } from './observability/logger';
 import { runPrimary, runWorker } from './cluster';
-import { loadIntegrityKey, prepareDatabase, serve, startJobs } from './service';
+import { loadIntegrityKey, prepareDatabase, serve, shutDownOnSignals, startJobs } from './service';
 
 async function main() {
   const config = loadConfig();
@@ -25,27 +25,8 @@ async function main() {
   });
   const jobs = startJobs(db, config, log, serving.metrics, integrityKey);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    // Stop accepting, let in-flight requests finish, then stop the jobs and close the database.
-    void serving.closeHttp().then(async () => {
-      try {
-        await jobs.stop();
-        await serving.close();
-        await db.close();
-        log.info('stopped');
-        exit(0);
-      } catch (error) {
-        log.error({ err: error }, 'error while closing the database');
-        exit(1);
-      }
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // In-flight requests finish, then the jobs stop, then the app and the database close.
+  shutDownOnSignals({ serving, db, log, exit }, () => jobs.stop());
 }
 
 main().catch((error) => {

@@ -225,3 +225,35 @@ export function startJobs(
     },
   };
 }
+
+/**
+ * Shuts the service down on SIGTERM and SIGINT: stops accepting, lets in-flight requests finish, then runs `before`
+ * (the jobs, where this process runs them), closes the app and the database, and exits 0, or 1 when closing fails.
+ * Returns the shutdown itself, for other reasons to stop (a worker whose primary is gone); it runs once.
+ */
+export function shutDownOnSignals(
+  { serving, db, log, exit }: { serving: Serving; db: Database; log: Logger; exit: (code: number) => void },
+  before: () => Promise<void> = async () => undefined,
+): (reason: string) => void {
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal: reason }, 'shutting down');
+    void serving.closeHttp().then(async () => {
+      try {
+        await before();
+        await serving.close();
+        await db.close();
+        log.info('stopped');
+        exit(0);
+      } catch (error) {
+        log.error({ err: error }, 'error while closing the database');
+        exit(1);
+      }
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return shutdown;
+}

@@ -13,6 +13,7 @@ import type { GraphQLContext } from './context';
 /** One operation to run: what graphql-js's `execute` takes, less the schema. */
 export interface Execution {
   document: DocumentNode;
+  /** As JSON carries them: no undefined values (src/rest/adapter.ts's withoutUndefined). */
   variableValues?: Record<string, unknown> | null;
   contextValue: GraphQLContext;
   operationName?: string | null;

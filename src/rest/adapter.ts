@@ -105,7 +105,7 @@ export function createRestRouter({
           await route.handle(request, context, res);
           return;
         }
-        const variableValues = route.variables(request) as Record<string, unknown>;
+        const variableValues = withoutUndefined(route.variables(request)) as Record<string, unknown>;
         // The same plan as /graphql: every scope the operation needs, its cost, its rate-limit units.
         const plan = planOperation(schema, route.operation, undefined, variableValues);
         await chargeOperation(authorizeOperation(plan, context.principal, config.graphqlMaxCost), context);
@@ -131,6 +131,24 @@ export function createRestRouter({
     });
   }
   return router;
+}
+
+/**
+ * `value` as JSON would carry it: object keys whose value is undefined removed, in place (the routes' variables are
+ * made per request). graphql-js takes an undefined variable or field as not given and graphql-jit as null; a request
+ * must mean the same whichever runs it (an idempotent retry hashes what it was given).
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (const item of value) withoutUndefined(item);
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (record[key] === undefined) delete record[key];
+      else withoutUndefined(record[key]);
+    }
+  }
+  return value;
 }
 
 /** The error of a body that failed its schema: the route's own account of it when it has one, else the issues. */

@@ -111,6 +111,8 @@ describeOnPostgres('WEB_CONCURRENCY=2', () => {
       240_000,
       'workers listening',
     );
+    // Each worker's own `listening` line follows within the log's flush interval (LOG_FLUSH_MS).
+    await until("both workers' listening lines", () => workerPids().size === 2);
   });
 
   afterAll(async () => {
@@ -247,9 +249,11 @@ describeOnPostgres('WEB_CONCURRENCY=2', () => {
       240_000,
       'workers listening',
     );
-    const workers = [
+    const listening = () => [
       ...new Set(orphaned.logs().flatMap((line) => (line.msg === 'listening' ? [line.pid as number] : []))),
     ];
+    await until("both workers' listening lines", () => listening().length === 2);
+    const workers = listening();
     expect(workers).toHaveLength(2);
     try {
       orphaned.process.kill('SIGKILL');
