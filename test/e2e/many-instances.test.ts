@@ -16,6 +16,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrator';
 import { verifyingKeyFromPem } from '../../src/integrity/signing-key';
 import { verifyLog } from '../../src/integrity/verify';
+import { LOG_FLUSH_MS } from '../../src/observability/logger';
 import { createEmptyDatabase, TEST_DATABASE_KIND, type TestDatabase } from '../helpers/database';
 import { insertInteraction } from '../helpers/factories';
 import { freePort, startService, type RunningService } from '../helpers/service';
@@ -28,6 +29,12 @@ const describeOnPostgres = TEST_DATABASE_KIND === 'postgres' ? describe : descri
 const ADMIN_KEY = 'ik_many_instances_admin_key_0123456789';
 const RATE = 40;
 const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+/** Waits (up to 10 s) for log lines: they reach stdout within LOG_FLUSH_MS of being logged. */
+async function logged(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 describeOnPostgres('three instances on one database', () => {
   let database: TestDatabase;
@@ -170,14 +177,16 @@ describeOnPostgres('three instances on one database', () => {
     const during: number[] = [];
     for (let i = 0; i < 9; i += 1) during.push((await call(instances[i % 3], '/api/actions', other)).status);
     expect(during).toEqual(Array(9).fill(200));
-    // Once per instance and outage, not once per request counted locally.
+    // Once per instance and outage, not once per request counted locally (lines reach stdout within LOG_FLUSH_MS).
+    await logged(() => instances.every((instance, i) => degraded(instance) > before[i]));
     expect(instances.map((instance, i) => degraded(instance) - before[i])).toEqual([1, 1, 1]);
     await redisProxy.start();
   });
 
   it('the timeline refresh runs once per interval between the three, not three times', async () => {
     const windowStart = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    // The window, then the log's flush interval, so that the window's last lines are out.
+    await new Promise((resolve) => setTimeout(resolve, 10_000 + 2 * LOG_FLUSH_MS));
     const refreshes = logs('timeline refreshed').filter((line) => {
       const at = Date.parse(String(line.time));
       return at >= windowStart && at < windowStart + 10_000;
@@ -286,6 +295,7 @@ describeOnPostgres('three instances on one database', () => {
     expect(report.problems).toEqual([]);
     expect(report.checkpoints).toBeGreaterThan(0);
     // Each checkpoint sealed once, by whichever instance held the lock: seqs 1…N, none twice.
+    await logged(() => logs('integrity checkpoint sealed').length >= report.checkpoints);
     const sealed = logs('integrity checkpoint sealed').map((line) => line.seq);
     expect([...sealed].sort((a, b) => Number(a) - Number(b))).toEqual(
       Array.from({ length: report.checkpoints }, (_, i) => i + 1),
