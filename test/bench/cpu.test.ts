@@ -22,7 +22,9 @@ describe('startCpuMeter', () => {
     const meter = startCpuMeter(process.pid)!;
     burn(300);
     const use = meter(1000);
-    expect(use.wallSeconds).toBeGreaterThanOrEqual(0.3);
+    // The process's CPU time counts all its threads (V8's GC helpers too): 300 ms of it can take a little less wall
+    // time than that.
+    expect(use.wallSeconds).toBeGreaterThanOrEqual(0.25);
     expect(use.benchSeconds).toBeGreaterThanOrEqual(0.3);
     expect(use.benchSeconds).toBeLessThan(use.wallSeconds + 0.1);
     // /proc counts in ticks of 10 ms.
