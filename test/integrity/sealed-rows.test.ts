@@ -161,6 +161,7 @@ it('seals ranges on the fast path that verify clean, and a sealed row altered is
       row.id,
     ]);
   }
+  await bothPaths(); // returns once every row is final, so sealAll sees them all
   const checkpoints = await sealAll(test.db, key, { maxRows: 7 });
   expect(checkpoints.map((checkpoint) => checkpoint.rowCount)).toEqual([7, 7, 7, 7, 2]);
   expect((await readCheckpoints(test.db.sql)).length).toBe(6);
