@@ -15,16 +15,19 @@ function ticksOf(pid: number): number | null {
   }
 }
 
+/** The pids of every running process, as /proc lists them (none where /proc is absent). */
+function runningPids(): string[] {
+  try {
+    return readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+}
+
 /** The parent pid of every running process, by pid (empty where /proc is absent). */
 function parents(): Map<number, number> {
   const parentOf = new Map<number, number>();
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return parentOf;
-  }
-  for (const pid of pids) {
+  for (const pid of runningPids()) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       parentOf.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
@@ -61,13 +64,7 @@ function treeTicks(pid: number): Map<number, number> {
 /** Ticks of every running PostgreSQL process (postmaster, backends, background workers), by pid. */
 function postgresTicks(): Map<number, number> {
   const ticks = new Map<number, number>();
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return ticks;
-  }
-  for (const pid of pids) {
+  for (const pid of runningPids()) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
     } catch {
