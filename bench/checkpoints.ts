@@ -136,7 +136,7 @@ export async function runCheckpointThroughput(
     };
   } finally {
     // The bench's rows are deleted after the run: the checkpoints over them go too, so a --keep run starts unsealed.
-    await db.sql.exec('TRUNCATE integrity_checkpoints, integrity_leaves');
+    await db.sql.exec('TRUNCATE integrity_checkpoints, integrity_leaf_blocks');
     await db.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,10 @@
  *
  *   node -r ts-node/register/transpile-only bench/integrity.ts [--rows 1000000] [--checkpoint-rows 10000]
  *     [--database bench_integrity] [--keep] [--reuse] [--skip-database-verify] [--skip-file-verify] [--dir /tmp]
+ *     [--digest-threads N]
+ *
+ * Sealing runs the compiled sealAll (dist/, built first, as `npm start` runs the service): only compiled code starts
+ * digest threads. `--digest-threads` (default: sealAll's, one per core up to 4; 0 or 1 digests on the main thread).
  *
  * `--reuse` seals the rows already in `--database` (a database `npm run bench` loaded and kept) instead of loading a
  * fresh one; its checkpoints are deleted first, so that every row is sealed again. The files are written under
@@ -17,7 +21,7 @@
  * seconds and rows/s of each verification with the verifier's exit code and peak RSS, the files' sizes and the time
  * to write them, and the load average before and after.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,7 +33,6 @@ import { openDatabase, type Database } from '../src/db/database';
 import { migrate } from '../src/db/migrator';
 import { exportText } from '../src/interactions/interaction.export';
 import { sealBundleText } from '../src/integrity/bundle';
-import { sealAll } from '../src/integrity/checkpoint';
 import { loadOrCreateSigningKey } from '../src/integrity/signing-key';
 import { DEFAULT_DATASET, loadDataset } from './dataset';
 import { arg, BENCH_ADMIN_URL, BENCH_DB_LIMITS, openFreshBenchDatabase } from './db-limits';
@@ -86,6 +89,11 @@ async function writeFileFrom(file: string, source: AsyncIterable<string>): Promi
 async function main() {
   const rows = Number(arg('rows', '1000000'));
   const checkpointRows = Number(arg('checkpoint-rows', '10000'));
+  const threads = arg('digest-threads', '');
+  const digestThreads = threads === '' ? undefined : Number(threads);
+  execFileSync(process.execPath, [path.resolve(__dirname, '../scripts/build-server.js')], { stdio: 'ignore' });
+  const compiled = path.resolve(__dirname, '../dist/integrity/checkpoint.js');
+  const { sealAll } = (await import(compiled)) as typeof import('../src/integrity/checkpoint');
   const name = arg('database', 'bench_integrity');
   const reuse = process.argv.includes('--reuse');
   const loadBefore = os.loadavg();
@@ -99,7 +107,7 @@ async function main() {
     await migrate(db);
     let loadSeconds: number | null = null;
     if (reuse) {
-      await db.sql.exec('TRUNCATE integrity_leaves, integrity_checkpoints');
+      await db.sql.exec('TRUNCATE integrity_leaf_blocks, integrity_checkpoints');
     } else {
       const loadStarted = Date.now();
       await db.transaction((tx) => loadDataset(tx, { ...DEFAULT_DATASET, rows }));
@@ -115,7 +123,7 @@ async function main() {
     const loadAtSeal = os.loadavg();
     const cpuBefore = process.cpuUsage();
     const sealStarted = process.hrtime.bigint();
-    const checkpoints = await sealAll(db, key, { maxRows: checkpointRows });
+    const checkpoints = await sealAll(db, key, { maxRows: checkpointRows, digestThreads });
     const sealSeconds = Number(process.hrtime.bigint() - sealStarted) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const backendsAfter = await backendCpuSeconds(db, name);
@@ -126,10 +134,10 @@ async function main() {
     const sealed = checkpoints.reduce((sum, checkpoint) => sum + checkpoint.rowCount, 0);
     process.stderr.write(`sealed ${sealed} rows in ${checkpoints.length} checkpoints in ${sealSeconds.toFixed(1)} s\n`);
     const [{ bytes }] = await db.sql.query<{ bytes: string }>(
-      `SELECT pg_total_relation_size('integrity_leaves')::text AS bytes`,
+      `SELECT pg_total_relation_size('integrity_leaf_blocks')::text AS bytes`,
     );
 
-    await db.sql.exec('VACUUM ANALYZE integrity_leaves');
+    await db.sql.exec('VACUUM ANALYZE integrity_leaf_blocks');
     const publicKey = path.join(dir, 'key.pem.pub');
 
     const database = process.argv.includes('--skip-database-verify')
@@ -166,6 +174,7 @@ async function main() {
             seconds: sealSeconds,
             rowsPerSecond: Math.round(sealed / sealSeconds),
             checkpoints: checkpoints.length,
+            digestThreads: digestThreads ?? 'default (one per core, at most 4)',
             // CPU of this process and of its PostgreSQL backends while sealing: what a busy machine does not change.
             processCpuMicrosPerRow: Number(((cpu.user + cpu.system) / sealed).toFixed(2)),
             backendCpuMicrosPerRow: Number(((backendSeconds * 1e6) / sealed).toFixed(2)),

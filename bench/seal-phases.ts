@@ -15,9 +15,15 @@ import os from 'node:os';
 import { openDatabase, type SqlExecutor } from '../src/db/database';
 import { FEED_ORDER_SETTING, readFinalEventsWith } from '../src/feed/feed.read';
 import { FEED_START, type FeedPosition } from '../src/feed/feed.position';
-import { rowDigests } from '../src/integrity/canonical';
+import { leafHashesOf } from '../src/integrity/leaf-blocks';
 import { merkleRoot, merkleRootOfPacked } from '../src/integrity/merkle';
-import { digestRowTexts, insertLeaves, readSealRowsWith, type SealRange } from '../src/integrity/sealed-rows';
+import {
+  digestEvents,
+  digestRowTexts,
+  insertLeaves,
+  readSealRowsWith,
+  type SealRange,
+} from '../src/integrity/sealed-rows';
 import { arg, BENCH_ADMIN_URL, BENCH_DB_LIMITS } from './db-limits';
 
 /** CPU seconds of a backend process (utime + stime from /proc). */
@@ -67,32 +73,15 @@ async function main() {
             if (path === 'fast') {
               const texts = await timed('read', () => readSealRowsWith(tx, after, rowsPerRange));
               const range = (await timed('digest', () => digestRowTexts(texts))) as SealRange;
-              await timed('root', () => merkleRootOfPacked(range.leaves));
+              await timed('root', () => merkleRootOfPacked(range.block.leafHashes));
               await timed('insert', () => insertLeaves(tx, -1, range));
               next = range.through;
               rows += range.rowCount;
             } else {
               const events = await timed('read', () => readFinalEventsWith(tx, after, rowsPerRange));
-              const digests = await timed('digest', () => rowDigests(events.map((event) => event.record)));
-              await timed('root', () => merkleRoot(digests.map((digest) => digest.leaf)));
-              // The insert as sealing made it before the fast path (one statement over unnest of six arrays).
-              await timed('insert', () =>
-                tx.query(
-                  `INSERT INTO integrity_leaves
-                   (checkpoint_seq, leaf_index, interaction_id, interaction_number, created_date, leaf_hash, field_hints)
-                 SELECT $1, leaf.i - 1, leaf.id, leaf.number, leaf.created, decode(leaf.hash, 'hex'), decode(leaf.hints, 'hex')
-                 FROM unnest($2::uuid[], $3::bigint[], $4::timestamptz[], $5::text[], $6::text[])
-                   WITH ORDINALITY AS leaf(id, number, created, hash, hints, i)`,
-                  [
-                    -1,
-                    events.map((event) => event.record.id),
-                    events.map((event) => event.record.interactionNumber),
-                    events.map((event) => event.record.createdDate.toISOString()),
-                    digests.map((digest) => digest.leaf.toString('hex')),
-                    digests.map((digest) => digest.hints.toString('hex')),
-                  ],
-                ),
-              );
+              const range = (await timed('digest', () => digestEvents(events))) as SealRange;
+              await timed('root', () => merkleRoot(leafHashesOf(range.block)));
+              await timed('insert', () => insertLeaves(tx, -1, range));
             }
             // Roll back: nothing is kept.
             throw new RolledBack();

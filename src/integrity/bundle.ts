@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../db/database';
 import { readCheckpoints, type Checkpoint } from './checkpoint';
+import { leafRows, readLeafBlock } from './leaf-blocks';
 
 /**
  * The checkpoints with their leaves, as the offline verifier reads them beside an export or an archive
@@ -37,16 +38,16 @@ export async function* sealBundle(
   while (next <= to) {
     const page = await readCheckpoints(sql, { from: next, to, limit: BUNDLE_PAGE });
     for (const { format: _format, ...checkpoint } of page) {
-      const leaves = await sql.query<Omit<BundleLeaf, 'interactionNumber'> & { interactionNumber: string }>(
-        `SELECT interaction_id AS "interactionId", interaction_number::text AS "interactionNumber",
-           to_char(created_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdDate",
-           encode(leaf_hash, 'hex') AS "leafHash", encode(field_hints, 'hex') AS "fieldHints"
-         FROM integrity_leaves WHERE checkpoint_seq = $1 ORDER BY leaf_index`,
-        [checkpoint.seq],
-      );
+      const block = await readLeafBlock(sql, checkpoint.seq);
       yield {
         ...checkpoint,
-        leaves: leaves.map((leaf) => ({ ...leaf, interactionNumber: Number(leaf.interactionNumber) })),
+        leaves: (block ? leafRows(block) : []).map((leaf) => ({
+          interactionId: leaf.interactionId,
+          interactionNumber: Number(leaf.interactionNumber),
+          createdDate: leaf.createdDate.toISOString(),
+          leafHash: leaf.leafHash.toString('hex'),
+          fieldHints: leaf.fieldHints.toString('hex'),
+        })),
       };
     }
     if (page.length < BUNDLE_PAGE) return;

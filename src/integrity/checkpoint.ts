@@ -4,9 +4,9 @@ import { FEED_ORDER_SETTING, readFinalEventsWith } from '../feed/feed.read';
 import { compareFeedPositions, FEED_START, type FeedPosition } from '../feed/feed.position';
 import { canonicalJson } from './canonical';
 import { merkleRootOfPacked } from './merkle';
+import { inThreadDigester, sealDigester, type SealDigester } from './seal-digest-pool';
 import {
   digestEvents,
-  digestRowTexts,
   insertLeaves,
   positionOfRowText,
   readSealRows,
@@ -149,7 +149,7 @@ export async function sealNextCheckpoint(
   key: SigningKey,
   options: SealOptions,
 ): Promise<Checkpoint | null> {
-  return sealWith(db, key, options, null);
+  return sealWith(db, key, options, null, inThreadDigester);
 }
 
 /**
@@ -170,6 +170,7 @@ async function sealWith(
   key: SigningKey,
   { maxRows, now = () => new Date() }: SealOptions,
   readAhead: ReadAhead | null,
+  digester: SealDigester,
   /** Called once the range is known (before it is hashed), with its last position, when a full range was read. */
   onFullRange?: (through: FeedPosition) => void,
 ): Promise<Checkpoint | null> {
@@ -201,7 +202,9 @@ async function sealWith(
       if (rows.length === maxRows && last) onFullRange?.(last);
       // A range with a row the SQL could not write (null) is read again the reference way, whole (sealed-rows.ts).
       // A digest that failed read ahead (a number JCS refuses) fails again on the reference path, here.
-      let range: SealRange | null = await (readEarlier && ahead ? ahead.range.catch(() => null) : digestRowTexts(rows));
+      let range: SealRange | null = await (readEarlier && ahead
+        ? ahead.range.catch(() => null)
+        : digester.digest(rows));
       if (!range) {
         await inFeedOrder();
         range = await digestEvents(await readFinalEventsWith(tx, after, maxRows));
@@ -213,7 +216,7 @@ async function sealWith(
         after: previous ? previous.through : '0',
         through: range.cursor,
         rowCount: range.rowCount,
-        merkleRoot: merkleRootOfPacked(range.leaves).toString('hex'),
+        merkleRoot: merkleRootOfPacked(range.block.leafHashes).toString('hex'),
         previousHash: previous?.checkpointHash ?? GENESIS_HASH,
         keyId: key.keyId,
         sealedAt: now().toISOString(),
@@ -257,16 +260,41 @@ async function sealWith(
 export async function sealAll(
   db: Database,
   key: SigningKey,
-  { limit = Number.POSITIVE_INFINITY, ...options }: SealOptions & { limit?: number },
+  {
+    limit = Number.POSITIVE_INFINITY,
+    digestThreads,
+    ...options
+  }: SealOptions & {
+    limit?: number;
+    /**
+     * Worker threads that digest each range of a backlog, a slice each (seal-digest-pool.ts; compiled only). Default:
+     * none for a single checkpoint (the service's sealer), one per core (at most 4) for more.
+     */
+    digestThreads?: number;
+  },
+): Promise<Checkpoint[]> {
+  const digester = limit > 1 ? sealDigester(digestThreads) : inThreadDigester;
+  try {
+    return await sealBacklog(db, key, { ...options, limit }, digester);
+  } finally {
+    await digester.close();
+  }
+}
+
+async function sealBacklog(
+  db: Database,
+  key: SigningKey,
+  { limit, ...options }: SealOptions & { limit: number },
+  digester: SealDigester,
 ): Promise<Checkpoint[]> {
   const sealed: Checkpoint[] = [];
-  // A backlog is sealed as a pipeline: while one range is hashed here, the database reads the next one on another
-  // connection, so the two cores work at once instead of taking turns.
+  // A backlog is sealed as a pipeline: while one range is hashed (here, or on the digester's threads), the database
+  // reads the next one on another connection, so the cores work at once instead of taking turns.
   let readAhead: ReadAhead | null = null;
   const readNext = (through: FeedPosition) => {
     if (sealed.length + 1 >= limit) return;
     const rows = readSealRows(db, through, options.maxRows);
-    const range = rows.then((read) => digestRowTexts(read));
+    const range = rows.then((read) => digester.digest(read));
     // Handled here so that a failure never goes unhandled (the seal that uses it reads again), or is left unused.
     rows.catch(() => undefined);
     range.catch(() => undefined);
@@ -275,7 +303,7 @@ export async function sealAll(
   while (sealed.length < limit) {
     const current: ReadAhead | null = readAhead;
     readAhead = null;
-    const checkpoint = await sealWith(db, key, options, current, readNext);
+    const checkpoint = await sealWith(db, key, options, current, digester, readNext);
     if (!checkpoint) return sealed;
     sealed.push(checkpoint);
     if (checkpoint.rowCount < options.maxRows) return sealed;

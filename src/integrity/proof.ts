@@ -3,6 +3,14 @@ import { AppError } from '../errors/app-error';
 import { INTERACTION_COLUMNS, type InteractionRecord } from '../interactions/interaction.model';
 import { canonicalRowBytes } from './canonical';
 import { readCheckpoints, type Checkpoint } from './checkpoint';
+import {
+  leafHashesOf,
+  readLeafIdsAndHashes,
+  readRowCheckpoints,
+  sealedLeavesOf,
+  seqsOf,
+  type RowCheckpoint,
+} from './leaf-blocks';
 import { auditPaths, leafHash } from './merkle';
 
 /** Most interactions one `interactionProofs` call proves: a page of the console's list. */
@@ -49,36 +57,31 @@ function runsOf(sorted: readonly number[]): [number, number][] {
 
 /**
  * The proofs that interactions `ids` (lower-case UUIDs, at most MAX_PROOF_IDS) are in the checkpoints that sealed
- * them. Four reads whatever the count (the checkpoints: one per run of consecutive numbers, usually one): the leaves
- * naming them, their checkpoints, every leaf of those checkpoints (each tree built once) and the rows as stored now.
+ * them. Three reads whatever the count (the checkpoints: one per run of consecutive numbers, usually one): the rows
+ * as stored now, each with the checkpoint its feed position falls in; those checkpoints' leaf ids and hashes (each
+ * tree built once); and the checkpoints.
  */
 export async function proveInteractions(db: Database, ids: readonly string[]): Promise<InteractionProofSet> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return { proofs: [], unsealed: [], orphaned: [], checkpoints: [] };
-  const leaves = await db.sql.query<{ id: string; seq: string; leafIndex: number }>(
-    `SELECT DISTINCT ON (interaction_id) interaction_id AS id, checkpoint_seq::text AS seq, leaf_index AS "leafIndex"
-     FROM integrity_leaves WHERE interaction_id = ANY($1::uuid[]) ORDER BY interaction_id, checkpoint_seq`,
-    [wanted],
-  );
-  const leafOf = new Map(leaves.map((leaf) => [leaf.id, { seq: Number(leaf.seq), index: leaf.leafIndex }]));
-  const seqs = [...new Set([...leafOf.values()].map((leaf) => leaf.seq))].sort((a, b) => a - b);
-  const [checkpoints, trees, rows] = await Promise.all([
-    Promise.all(runsOf(seqs).map(([from, to]) => readCheckpoints(db.sql, { from, to }))).then((runs) => runs.flat()),
-    db.sql.query<{ seq: string; hash: Buffer | Uint8Array }>(
-      `SELECT checkpoint_seq::text AS seq, leaf_hash AS hash FROM integrity_leaves WHERE checkpoint_seq = ANY($1::bigint[])
-       ORDER BY checkpoint_seq, leaf_index`,
-      [seqs],
-    ),
-    db.sql.query<InteractionRecord>(`SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = ANY($1::uuid[])`, [
-      [...leafOf.keys()],
-    ]),
+  const rows = await readRowCheckpoints<RowCheckpoint & InteractionRecord>(db.sql, wanted, INTERACTION_COLUMNS);
+  const rowSeqs = seqsOf(rows);
+  const [blocks, checkpoints] = await Promise.all([
+    readLeafIdsAndHashes(db.sql, rowSeqs),
+    Promise.all(
+      runsOf([...rowSeqs].sort((a, b) => a - b)).map(([from, to]) => readCheckpoints(db.sql, { from, to })),
+    ).then((runs) => runs.flat()),
   ]);
+  const located = sealedLeavesOf(rows, blocks);
+  const leafOf = located.leaves;
+  const hashesOf = new Map([...blocks].map(([seq, block]) => [seq, leafHashesOf(block)]));
   const bySeq = new Map(checkpoints.map((checkpoint) => [checkpoint.seq, checkpoint]));
-  const hashesOf = new Map<number, Buffer[]>();
-  for (const row of trees) {
-    const seq = Number(row.seq);
-    if (!hashesOf.has(seq)) hashesOf.set(seq, []);
-    hashesOf.get(seq)!.push(Buffer.from(row.hash));
+  // A leaf beyond its block's hashes (a block altered) has no proof: its checkpoint reads as gone.
+  for (const [id, leaf] of leafOf) {
+    if (leaf.index >= (hashesOf.get(leaf.seq)?.length ?? 0)) {
+      leafOf.delete(id);
+      located.orphaned.add(id);
+    }
   }
   const rowOf = new Map(rows.map((row) => [row.id.toLowerCase(), row]));
   const pathsOf = new Map(
@@ -95,15 +98,15 @@ export async function proveInteractions(db: Database, ids: readonly string[]): P
   for (const id of wanted) {
     const leaf = leafOf.get(id);
     if (!leaf) {
-      set.unsealed.push(id);
+      (located.orphaned.has(id) ? set.orphaned : set.unsealed).push(id);
       continue;
     }
     const checkpoint = bySeq.get(leaf.seq);
-    if (!checkpoint) {
+    const hashes = hashesOf.get(leaf.seq);
+    if (!checkpoint || !hashes) {
       set.orphaned.push(id);
       continue;
     }
-    const hashes = hashesOf.get(leaf.seq)!;
     const sealed = hashes[leaf.index];
     const row = rowOf.get(id);
     // Serialised once: the text answered is the one hashed.

@@ -1,7 +1,17 @@
 import type { Database, SqlExecutor } from '../db/database';
 import { readFinalColumns, readFinalColumnsWith, type FeedEvent } from '../feed/feed.read';
 import { formatFeedCursor, type FeedPosition } from '../feed/feed.position';
-import { canonicalJson, CANONICAL_FIELDS, FIELD_HINT_BYTES, rowDigests, writeDigestOfParts } from './canonical';
+import { canonicalJson, CANONICAL_FIELDS, rowDigests, writeDigestOfParts } from './canonical';
+import {
+  HASH_BYTES,
+  HINTS_PER_LEAF,
+  ID_BYTES,
+  insertLeafBlock,
+  INT64_BYTES,
+  writeInt64,
+  writeUuid,
+  type LeafBlock,
+} from './leaf-blocks';
 
 /**
  * The rows of one range to seal, digested: what a checkpoint's root and its leaves are made of (ADR 107). The sealer
@@ -16,20 +26,23 @@ export interface SealRange {
   /** Position and cursor of the range's last row. */
   through: FeedPosition;
   cursor: string;
-  /** The leaf hashes, 32 bytes each, in feed order. */
-  leaves: Buffer;
-  /** The field hints, CANONICAL_FIELDS.length × FIELD_HINT_BYTES each, in feed order. */
-  hints: Buffer;
-  /** Comma-separated, in feed order: the rows' ids, numbers and created dates (ISO), as the leaves table keeps them. */
-  ids: string;
-  numbers: string;
-  createdDates: string;
+  /** The leaves in feed order, as integrity_leaf_blocks keeps them (leaf-blocks.ts). */
+  block: LeafBlock;
+}
+
+/** An empty block for `count` leaves, filled by the digest. */
+function blockFor(count: number): LeafBlock {
+  return {
+    ids: Buffer.allocUnsafe(count * ID_BYTES),
+    numbers: Buffer.allocUnsafe(count * INT64_BYTES),
+    createdDates: Buffer.allocUnsafe(count * INT64_BYTES),
+    leafHashes: Buffer.allocUnsafe(count * HASH_BYTES),
+    fieldHints: Buffer.allocUnsafe(count * HINTS_PER_LEAF),
+  };
 }
 
 /** Between the fields of a row's text: a control character, which no JCS text and no `jsonb` text holds unescaped. */
 const SEPARATOR = '\u0001';
-
-const HINTS_PER_ROW = CANONICAL_FIELDS.length * FIELD_HINT_BYTES;
 
 const uuid = (column: string) => `'"' || ${column}::text || '"'`;
 const stringOrNull = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
@@ -103,12 +116,9 @@ const DIGEST_SLICE = 500;
 export async function digestRowTexts(rows: readonly { t: string | null }[]): Promise<SealRange | null> {
   const count = rows.length;
   if (count === 0) return null;
-  const leaves = Buffer.allocUnsafe(count * 32);
-  const hints = Buffer.allocUnsafe(count * HINTS_PER_ROW);
-  const ids: string[] = new Array<string>(count);
-  const numbers: string[] = new Array<string>(count);
-  const created: string[] = new Array<string>(count);
+  const block = blockFor(count);
   let xid = '';
+  let number = 0;
   for (let i = 0; i < count; i += 1) {
     if (i > 0 && i % DIGEST_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const text = rows[i].t;
@@ -119,45 +129,31 @@ export async function digestRowTexts(rows: readonly { t: string | null }[]): Pro
     parts[EXTERNAL_RESPONSE_AT] = jsonPart(parts[EXTERNAL_RESPONSE_AT]);
     parts[CREATED_AT] = timePart(parts[CREATED_AT]);
     if (parts[TIMESTAMP_AT] !== 'null') parts[TIMESTAMP_AT] = timePart(parts[TIMESTAMP_AT]);
-    writeDigestOfParts(parts, leaves, hints, i);
-    ids[i] = parts[0].slice(1, -1);
-    numbers[i] = parts[1];
-    created[i] = parts[CREATED_AT].slice(1, -1);
+    writeDigestOfParts(parts, block.leafHashes, block.fieldHints, i);
+    writeUuid(block.ids, i * ID_BYTES, parts[0].slice(1, -1));
+    number = Number(parts[1]);
+    writeInt64(block.numbers, i * INT64_BYTES, number);
+    writeInt64(block.createdDates, i * INT64_BYTES, Date.parse(parts[CREATED_AT].slice(1, -1)));
   }
-  const through = { xid: BigInt(xid), number: Number(numbers[count - 1]) };
-  return {
-    rowCount: count,
-    through,
-    cursor: formatFeedCursor(through),
-    leaves,
-    hints,
-    ids: ids.join(','),
-    numbers: numbers.join(','),
-    createdDates: created.join(','),
-  };
+  const through = { xid: BigInt(xid), number };
+  return { rowCount: count, through, cursor: formatFeedCursor(through), block };
 }
 
 /** The digested range from rows read the reference way (readFinalEventsWith): rowDigest of each. */
 export async function digestEvents(events: readonly FeedEvent[]): Promise<SealRange> {
   const count = events.length;
-  const leaves = Buffer.allocUnsafe(count * 32);
-  const hints = Buffer.allocUnsafe(count * HINTS_PER_ROW);
+  const block = blockFor(count);
   const digests = await rowDigests(events.map((event) => event.record));
   digests.forEach((digest, i) => {
-    digest.leaf.copy(leaves, i * 32);
-    digest.hints.copy(hints, i * HINTS_PER_ROW);
+    digest.leaf.copy(block.leafHashes, i * HASH_BYTES);
+    digest.hints.copy(block.fieldHints, i * HINTS_PER_LEAF);
+    const { record } = events[i];
+    writeUuid(block.ids, i * ID_BYTES, record.id);
+    writeInt64(block.numbers, i * INT64_BYTES, Number(record.interactionNumber));
+    writeInt64(block.createdDates, i * INT64_BYTES, record.createdDate.getTime());
   });
   const last = events[count - 1];
-  return {
-    rowCount: count,
-    through: last.position,
-    cursor: last.cursor,
-    leaves,
-    hints,
-    ids: events.map((event) => event.record.id).join(','),
-    numbers: events.map((event) => String(event.record.interactionNumber)).join(','),
-    createdDates: events.map((event) => event.record.createdDate.toISOString()).join(','),
-  };
+  return { rowCount: count, through: last.position, cursor: last.cursor, block };
 }
 
 /** The feed position of a row SEAL_ROW_COLUMN wrote (null for an unsafe row): where the next range starts. */
@@ -177,16 +173,7 @@ export function readSealRows(db: Database, after: FeedPosition, limit: number) {
   return readFinalColumns<{ t: string | null }>(db, SEAL_ROW_COLUMN, after, limit);
 }
 
-/** Inserts a range's leaves for checkpoint `seq`: one statement, the hashes and hints as two byte strings. */
-export async function insertLeaves(sql: SqlExecutor, seq: number, range: SealRange): Promise<void> {
-  await sql.query(
-    `INSERT INTO integrity_leaves
-       (checkpoint_seq, leaf_index, interaction_id, interaction_number, created_date, leaf_hash, field_hints)
-     SELECT $1, leaf.i - 1, leaf.id, leaf.number, leaf.created,
-       substring($5::bytea FROM (leaf.i::int - 1) * 32 + 1 FOR 32),
-       substring($6::bytea FROM (leaf.i::int - 1) * ${HINTS_PER_ROW} + 1 FOR ${HINTS_PER_ROW})
-     FROM unnest(string_to_array($2, ',')::uuid[], string_to_array($3, ',')::bigint[],
-       string_to_array($4, ',')::timestamptz[]) WITH ORDINALITY AS leaf(id, number, created, i)`,
-    [seq, range.ids, range.numbers, range.createdDates, range.leaves, range.hints],
-  );
+/** Inserts a range's leaves for checkpoint `seq`: one row of integrity_leaf_blocks. */
+export function insertLeaves(sql: SqlExecutor, seq: number, range: SealRange): Promise<void> {
+  return insertLeafBlock(sql, seq, range.block);
 }

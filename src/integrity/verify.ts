@@ -13,6 +13,7 @@ import {
   type Checkpoint,
 } from './checkpoint';
 import { merkleRoot } from './merkle';
+import { leafRows, locateSealedLeaves, readLeafBlock, type LeafRow } from './leaf-blocks';
 import { verifySignature, type VerifyingKey } from './signing-key';
 
 /** What verification can find (docs/integrity.md, "What verify reports"). */
@@ -71,14 +72,7 @@ export interface VerifyOptions {
   published?: Checkpoint[];
 }
 
-export interface LeafRow {
-  leafIndex: number;
-  interactionId: string;
-  interactionNumber: string;
-  createdDate: Date;
-  leafHash: Buffer | Uint8Array;
-  fieldHints: Buffer | Uint8Array;
-}
+export type { LeafRow };
 
 type RangeRow = InteractionRecord;
 
@@ -240,13 +234,8 @@ interface RangeRead {
 async function readRange(sql: SqlExecutor, checkpoint: Checkpoint): Promise<RangeRead> {
   const after = positionOfCursor(checkpoint.after);
   const through = positionOfCursor(checkpoint.through);
-  const [leaves, rows] = await Promise.all([
-    sql.query<LeafRow>(
-      `SELECT leaf_index AS "leafIndex", interaction_id AS "interactionId", interaction_number::text AS "interactionNumber",
-         created_date AS "createdDate", leaf_hash AS "leafHash", field_hints AS "fieldHints"
-       FROM integrity_leaves WHERE checkpoint_seq = $1 ORDER BY leaf_index`,
-      [checkpoint.seq],
-    ),
+  const [block, rows] = await Promise.all([
+    readLeafBlock(sql, checkpoint.seq),
     sql.query<RangeRow>(
       `SELECT ${INTERACTION_COLUMNS} FROM interactions
        WHERE (feed_xid, interaction_number) > ($1::xid8, $2::bigint) AND (feed_xid, interaction_number) <= ($3::xid8, $4::bigint)
@@ -254,7 +243,8 @@ async function readRange(sql: SqlExecutor, checkpoint: Checkpoint): Promise<Rang
       [after.xid.toString(), after.number, through.xid.toString(), through.number],
     ),
   ]);
-  return { leaves, rows };
+  // A block gone reads as no leaves: they cannot hash to the signed root, which checkRange reports.
+  return { leaves: block ? leafRows(block) : [], rows };
 }
 
 async function checkRange({ leaves, rows }: RangeRead, checkpoint: Checkpoint, archives: ArchiveIndex, report: Report) {
@@ -375,11 +365,8 @@ async function checkNumbersUnique(
   report: Report,
 ) {
   for (const group of groups) {
-    const sealed = await sql.query<{ id: string; seq: string }>(
-      `SELECT interaction_id::text AS id, min(checkpoint_seq)::text AS seq FROM integrity_leaves
-       WHERE interaction_id = ANY($1::uuid[]) GROUP BY interaction_id ORDER BY min(checkpoint_seq)`,
-      [group.ids],
-    );
+    const { leaves } = await locateSealedLeaves(sql, group.ids);
+    const sealed = [...leaves].map(([id, leaf]) => ({ id, seq: leaf.seq })).sort((a, b) => a.seq - b.seq);
     const first = sealed[0];
     if (!first || Number(first.seq) < from || Number(first.seq) > to) continue;
     for (const id of group.ids.filter((candidate) => candidate !== first.id)) {

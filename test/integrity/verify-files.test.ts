@@ -210,7 +210,7 @@ it('finds a forged row with an old number that a later checkpoint sealed', async
       `FOUND row-inserted: interaction ${forged} reuses number ${rows[3].interactionNumber}, sealed in checkpoint #1 for interaction ${rows[3].id}: a forged row`,
     );
   } finally {
-    await t.database.db.sql.query('DELETE FROM integrity_leaves WHERE checkpoint_seq > 2');
+    await t.database.db.sql.query('DELETE FROM integrity_leaf_blocks WHERE checkpoint_seq > 2');
     await restoreLog(t.database.db.sql);
   }
 });

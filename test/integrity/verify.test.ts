@@ -216,6 +216,33 @@ describe('verification finds and names', () => {
     expect(report.problems.map((p) => [p.kind, p.checkpoint])).toEqual([['checkpoint-missing', 2]]);
   });
 
+  it("a checkpoint's leaf block altered: a hash changed, an id swapped, cut short, or deleted", async () => {
+    // Byte 32 is the second leaf's hash (leaf_hashes) and its id (ids); overlay writes in place.
+    const hash = await verifyAfter((tx) =>
+      tx.query(`UPDATE integrity_leaf_blocks SET leaf_hashes = overlay(leaf_hashes PLACING '\\x00ff'::bytea FROM 33)
+        WHERE checkpoint_seq = 2`),
+    );
+    // The root no longer matches, and the row no longer matches its (altered) leaf.
+    expect(hash.problems.map((p) => [p.kind, p.checkpoint, p.interactionId])).toEqual([
+      ['leaves-altered', 2, null],
+      ['row-altered', 2, rows[11].id],
+    ]);
+    // Another row's id in the block: that row reads as inserted, the one whose id was taken as missing.
+    const swapped = await verifyAfter((tx) =>
+      tx.query(
+        `UPDATE integrity_leaf_blocks SET ids = overlay(ids PLACING uuid_send($1::uuid) FROM 17) WHERE checkpoint_seq = 1`,
+        [rows[0].id],
+      ),
+    );
+    expect(kinds(swapped).map(([kind]) => kind)).toEqual(expect.arrayContaining(['row-inserted', 'row-missing']));
+    const cut = await verifyAfter((tx) =>
+      tx.query(`UPDATE integrity_leaf_blocks SET numbers = substring(numbers FROM 1 FOR 40) WHERE checkpoint_seq = 1`),
+    );
+    expect(cut.problems.map((p) => [p.kind, p.checkpoint])).toContainEqual(['leaves-altered', 1]);
+    const gone = await verifyAfter((tx) => tx.query(`DELETE FROM integrity_leaf_blocks WHERE checkpoint_seq = 3`));
+    expect(gone.problems.map((p) => [p.kind, p.checkpoint])).toContainEqual(['leaves-altered', 3]);
+  });
+
   it('a checkpoint deleted from the end, against a published copy', async () => {
     const published = await readCheckpoints(test.db.sql);
     let report: VerifyReport | undefined;
