@@ -15,6 +15,13 @@ export interface SealerThreadData {
   logLevel: string;
 }
 
+/**
+ * The nice value of the sealer's thread: the lowest priority, so that the kernel gives it what requests leave idle
+ * and a write never waits for a seal (docs/integrity.md); CHECKPOINT_CPU_SHARE still caps its share when idle time
+ * abounds. Raising a nice value needs no privilege.
+ */
+export const SEALER_THREAD_NICE = 19;
+
 /** The compiled worker beside this file (dist/); absent when running from the TypeScript sources. */
 const WORKER_FILE = path.join(__dirname, 'sealer.worker.js');
 

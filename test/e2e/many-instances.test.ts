@@ -8,12 +8,13 @@
  * writes made through the others. PGlite is one process's database: skipped there.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApiKey } from '../../src/auth/api-key.service';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrator';
+import { SEALER_THREAD_NICE } from '../../src/integrity/sealer-thread';
 import { verifyingKeyFromPem } from '../../src/integrity/signing-key';
 import { verifyLog } from '../../src/integrity/verify';
 import { LOG_FLUSH_MS } from '../../src/observability/logger';
@@ -302,6 +303,20 @@ describeOnPostgres('three instances on one database', () => {
     );
     // Each instance seals on a thread of its own (docs/integrity.md), not on its request thread.
     expect(new Set(logs('integrity checkpoint sealed').map((line) => line.thread))).toEqual(new Set(['sealer']));
+  });
+
+  it("each instance's sealer runs on one thread of its own at the lowest priority, the rest at the service's", () => {
+    for (const instance of instances) {
+      const tasks = readdirSync(`/proc/${instance.process.pid}/task`);
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the command in parentheses).
+      const nice = tasks.map((tid) => {
+        const stat = readFileSync(`/proc/${instance.process.pid}/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      expect(nice.filter((value) => value === SEALER_THREAD_NICE)).toHaveLength(1);
+      expect(nice.filter((value) => value !== SEALER_THREAD_NICE).every((value) => value === nice[0])).toBe(true);
+      expect(nice[0]).not.toBe(SEALER_THREAD_NICE);
+    }
   });
 
   it('none acknowledged is lost when one instance is SIGKILLed', async () => {
