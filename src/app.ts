@@ -37,6 +37,7 @@ import type { VerifyingKey } from './integrity/signing-key';
 import { attachSubscriptionServer } from './feed/feed.ws';
 import type { Server } from 'node:http';
 import type { Principal } from './auth/scopes';
+import { weakEtag } from './crypto/hash';
 
 export interface BuildAppOptions {
   db: Database;
@@ -184,6 +185,8 @@ export async function buildApp({
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  // The default weak ETag, hashed in one call (src/crypto/hash.ts).
+  app.set('etag', weakEtag);
   app.use(requestObserver(log, meter));
   app.use(
     helmet({

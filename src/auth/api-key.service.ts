@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { digestText } from '../crypto/hash';
 import { v7 as uuidv7 } from 'uuid';
 import { announceChange, onChange } from '../db/change-events';
 import type { Database } from '../db/database';
@@ -24,7 +25,7 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 /** SHA-256 of a key, hex: the only form in which keys are stored or compared. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return digestText('sha256', key, 'hex');
 }
 
 function toRecord(row: {
