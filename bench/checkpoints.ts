@@ -41,8 +41,21 @@ export interface CheckpointThroughputResult {
   initialSeal: { rows: number; checkpoints: number; seconds: number; rowsPerSecond: number };
   loadAverage: { atStart: number[]; atEnd: number[] };
   rounds: Round[];
-  /** Per write scenario: median items/s off and on, and on ÷ off. */
-  ratios: Record<string, { off: number | null; on: number | null; ratio: number | null; targetMet: boolean }>;
+  /**
+   * Per write scenario: median items/s off and on, and on ÷ off (what `targetMet` judges); and `pairRatios`, on ÷ off
+   * of each adjacent pair of rounds with their median, which a machine whose speed drifts during the run moves less.
+   */
+  ratios: Record<
+    string,
+    {
+      off: number | null;
+      on: number | null;
+      ratio: number | null;
+      targetMet: boolean;
+      pairRatios: number[];
+      pairRatioMedian: number | null;
+    }
+  >;
 }
 
 const loadAverage = () => os.loadavg().map((n) => Number(n.toFixed(2)));
@@ -122,7 +135,21 @@ export async function runCheckpointThroughput(
       const off = of(false);
       const on = of(true);
       const ratio = off && on !== null ? Math.round((on / off) * 100) / 100 : null;
-      ratios[scenario.name] = { off, on, ratio, targetMet: ratio !== null && ratio >= TARGET_RATIO };
+      // Rounds run in pairs (off/on, on/off, …): each pair's on ÷ off.
+      const pairRatios: number[] = [];
+      for (let i = 0; i + 1 < rounds.length; i += 2) {
+        const [on1, off1] = rounds[i].sealing ? [rounds[i], rounds[i + 1]] : [rounds[i + 1], rounds[i]];
+        const offRate = off1.itemsPerSecond[scenario.name];
+        if (offRate) pairRatios.push(Math.round((on1.itemsPerSecond[scenario.name] / offRate) * 100) / 100);
+      }
+      ratios[scenario.name] = {
+        off,
+        on,
+        ratio,
+        targetMet: ratio !== null && ratio >= TARGET_RATIO,
+        pairRatios,
+        pairRatioMedian: median(pairRatios),
+      };
     }
     return {
       status: 'ok',
