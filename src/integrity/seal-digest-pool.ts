@@ -32,8 +32,9 @@ export const inThreadDigester: SealDigester = { digest: digestRowTexts, close: a
 /**
  * A backlog seal's digester (sealAll): each range split into as many slices as there are workers, digested at once on
  * worker threads, the slices' blocks joined in order. Workers exist only when running compiled (dist/) and asked for
- * more than one; otherwise the range is digested on this thread. A worker that fails fails the digest, and the range
- * is then digested on this thread by the seal that uses it.
+ * more than one; otherwise the range is digested on this thread. A worker that fails or stops fails the digests it
+ * owed (a range read ahead is then read again the reference way by the seal that uses it, as after any failed
+ * digest), and every later range is digested on this thread.
  */
 export function sealDigester(threads = defaultDigestThreads()): SealDigester {
   if (threads < 2 || !__filename.endsWith('.js') || !existsSync(WORKER_FILE)) return inThreadDigester;
@@ -41,7 +42,10 @@ export function sealDigester(threads = defaultDigestThreads()): SealDigester {
   const waiting = new Map<number, { resolve: (slice: DigestedSlice | null) => void; reject: (error: Error) => void }>();
   let jobs = 0;
   let closing = false;
+  // A worker that failed or stopped fails what it owed; every digest after it runs on this thread.
+  let broken = false;
   const fail = (error: Error) => {
+    broken = true;
     for (const pending of waiting.values()) pending.reject(error);
     waiting.clear();
   };
@@ -68,7 +72,7 @@ export function sealDigester(threads = defaultDigestThreads()): SealDigester {
   };
   return {
     async digest(rows) {
-      if (rows.length < MIN_ROWS_TO_SPLIT) return digestRowTexts(rows);
+      if (broken || rows.length < MIN_ROWS_TO_SPLIT) return digestRowTexts(rows);
       const size = Math.ceil(rows.length / workers.length);
       const slices = await Promise.all(
         workers.map((worker, i) =>
