@@ -36,9 +36,13 @@ export const inThreadDigester: SealDigester = { digest: digestRowTexts, close: a
  * owed (a range read ahead is then read again the reference way by the seal that uses it, as after any failed
  * digest), and every later range is digested on this thread.
  */
-export function sealDigester(threads = defaultDigestThreads()): SealDigester {
-  if (threads < 2 || !__filename.endsWith('.js') || !existsSync(WORKER_FILE)) return inThreadDigester;
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_FILE));
+export function sealDigester(
+  threads = defaultDigestThreads(),
+  /** The worker's script (tests give one that fails). */
+  workerFile = WORKER_FILE,
+): SealDigester {
+  if (threads < 2 || !__filename.endsWith('.js') || !existsSync(workerFile)) return inThreadDigester;
+  const workers = Array.from({ length: threads }, () => new Worker(workerFile));
   const waiting = new Map<number, { resolve: (slice: DigestedSlice | null) => void; reject: (error: Error) => void }>();
   let jobs = 0;
   let closing = false;

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type * as Pool from '../../src/integrity/seal-digest-pool';
 import { digestRowTexts } from '../../src/integrity/sealed-rows';
@@ -70,6 +71,34 @@ const built = existsSync(DIST);
       expect((await digester.digest(rows))!.rowCount).toBe(rows.length);
     } finally {
       await digester.close();
+    }
+  });
+
+  it('after a worker crashes, fails what it owed and digests every later range on this thread', async () => {
+    // A worker that throws outside any promise on its first message: the thread dies ('error', then 'exit').
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'seal-digest-'));
+    const crashing = path.join(dir, 'crashing.worker.js');
+    writeFileSync(
+      crashing,
+      "require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });",
+    );
+    const rows = Array.from({ length: 2_000 }, (_, i) => ({ t: rowText(i) }));
+    const digester = pool.sealDigester(2, crashing);
+    try {
+      await expect(digester.digest(rows)).rejects.toThrow(/boom|stopped/);
+      const here = await digestRowTexts(rows);
+      // Before the fallback, this waited forever for the dead worker: fail in 10 s instead.
+      let timer: NodeJS.Timeout | undefined;
+      const after = await Promise.race([
+        digester.digest(rows),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the digest after a crash never ended')), 10_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      expect(after!.block.leafHashes.toString('hex')).toBe(here!.block.leafHashes.toString('hex'));
+    } finally {
+      await digester.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
