@@ -3,6 +3,7 @@
 // (verify-files.ts, digest.worker.ts).
 import { FEED_CURSOR_PATTERN } from '../feed/feed.position';
 import { rowDigest, type CanonicalRow } from './canonical';
+import { asBuffer, HASH_BYTES, HINTS_PER_LEAF } from './leaf-blocks';
 
 const STRING_FIELDS = ['resourceId', 'resourceTypeId', 'actionId', 'originId', 'uowId', 'createdDate'] as const;
 
@@ -43,10 +44,6 @@ export function parseObjectLine(text: string): Record<string, unknown> | string 
     : 'not a JSON object';
 }
 
-/** Bytes of a leaf hash and of a row's field hints in a DigestBatch's buffers. */
-export const LEAF_BYTES = 32;
-export const HINT_BYTES = 26;
-
 /**
  * Many lines digested at once, in columns rather than one object a row, so that a worker thread hands them back in a
  * few transferable buffers and arrays instead of a million small objects.
@@ -64,7 +61,7 @@ export interface DigestBatch {
   cursorNumbers: number[];
   /** Line of each row, from 1 at the batch's first line. */
   lineOffsets: number[];
-  /** LEAF_BYTES per row, then HINT_BYTES per row. */
+  /** HASH_BYTES per row, then HINTS_PER_LEAF per row (as a leaf block holds them). */
   leaves: Uint8Array;
   hints: Uint8Array;
   /** The first line that could not be read (the rows before it are digested; none after it). */
@@ -73,7 +70,7 @@ export interface DigestBatch {
 
 /** Digests every line of `bytes` (UTF-8, whole lines). */
 export function digestBatch(bytes: Uint8Array): DigestBatch {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const text = asBuffer(bytes).toString('utf8');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const batch: DigestBatch = {
@@ -87,8 +84,8 @@ export function digestBatch(bytes: Uint8Array): DigestBatch {
     hints: new Uint8Array(0),
     error: null,
   };
-  const leaves = Buffer.allocUnsafe(lines.length * LEAF_BYTES);
-  const hints = Buffer.allocUnsafe(lines.length * HINT_BYTES);
+  const leaves = Buffer.allocUnsafe(lines.length * HASH_BYTES);
+  const hints = Buffer.allocUnsafe(lines.length * HINTS_PER_LEAF);
   let rows = 0;
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i].charCodeAt(lines[i].length - 1) === 13 ? lines[i].slice(0, -1) : lines[i];
@@ -114,11 +111,11 @@ export function digestBatch(bytes: Uint8Array): DigestBatch {
     batch.cursorXids.push(typeof cursor !== 'string' ? null : match ? BigInt(match[1]).toString() : '');
     batch.cursorNumbers.push(match ? Number(match[2]) : 0);
     batch.lineOffsets.push(i + 1);
-    digest.leaf.copy(leaves, rows * LEAF_BYTES);
-    digest.hints.copy(hints, rows * HINT_BYTES);
+    digest.leaf.copy(leaves, rows * HASH_BYTES);
+    digest.hints.copy(hints, rows * HINTS_PER_LEAF);
     rows += 1;
   }
-  batch.leaves = leaves.subarray(0, rows * LEAF_BYTES);
-  batch.hints = hints.subarray(0, rows * HINT_BYTES);
+  batch.leaves = leaves.subarray(0, rows * HASH_BYTES);
+  batch.hints = hints.subarray(0, rows * HINTS_PER_LEAF);
   return batch;
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { positionOfCursor } from './checkpoint';
 import { digestBatch, parseObjectLine, type DigestBatch } from './digest-lines';
+import { asBuffer } from './leaf-blocks';
 
 /**
  * Reading the files the offline verifier checks (verify-files.ts): a bundle's lines as text, and the rows of an
@@ -194,8 +195,8 @@ export async function* digestedRows(file: string): AsyncGenerator<FileRow[]> {
   };
   let lineBase = 0;
   const rowsOf = (digested: DigestBatch): { rows: FileRow[]; error: UnreadableFileError | null } => {
-    const leaves = Buffer.from(digested.leaves.buffer, digested.leaves.byteOffset, digested.leaves.byteLength);
-    const hints = Buffer.from(digested.hints.buffer, digested.hints.byteOffset, digested.hints.byteLength);
+    const leaves = asBuffer(digested.leaves);
+    const hints = asBuffer(digested.hints);
     const rows: FileRow[] = [];
     for (let i = 0; i < digested.ids.length; i += 1) {
       const xid = digested.cursorXids[i];

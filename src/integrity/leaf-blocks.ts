@@ -76,8 +76,8 @@ export function uuidAt(ids: Buffer, index: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** A bytea as either driver answers it (pg: Buffer; PGlite: Uint8Array), as a Buffer over the same bytes. */
-function bytes(value: Buffer | Uint8Array): Buffer {
+/** Bytes as a Buffer over the same memory, no copy (a bytea as PGlite answers it, bytes a worker sent back). */
+export function asBuffer(value: Buffer | Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
@@ -155,11 +155,11 @@ export async function readLeafBlock(sql: SqlExecutor, seq: number): Promise<Leaf
   );
   if (!row) return null;
   return {
-    ids: bytes(row.ids),
-    numbers: bytes(row.numbers),
-    createdDates: bytes(row.createdDates),
-    leafHashes: bytes(row.leafHashes),
-    fieldHints: bytes(row.fieldHints),
+    ids: asBuffer(row.ids),
+    numbers: asBuffer(row.numbers),
+    createdDates: asBuffer(row.createdDates),
+    leafHashes: asBuffer(row.leafHashes),
+    fieldHints: asBuffer(row.fieldHints),
   };
 }
 
@@ -174,7 +174,7 @@ export async function readLeafIdsAndHashes(
      WHERE checkpoint_seq = ANY($1::bigint[])`,
     [seqs],
   );
-  return new Map(rows.map((row) => [Number(row.seq), { ids: bytes(row.ids), leafHashes: bytes(row.hashes) }]));
+  return new Map(rows.map((row) => [Number(row.seq), { ids: asBuffer(row.ids), leafHashes: asBuffer(row.hashes) }]));
 }
 
 /** A row and the checkpoint whose range ends first at or after its feed position. */

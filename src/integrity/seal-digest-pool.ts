@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { formatFeedCursor } from '../feed/feed.position';
-import type { LeafBlock } from './leaf-blocks';
+import { asBuffer, type LeafBlock } from './leaf-blocks';
 import { digestRowTexts, type SealRange } from './sealed-rows';
 
 /** A slice of a range digested on a worker: its leaf block and its last row's feed position. */
@@ -89,10 +89,7 @@ export function sealDigester(
       if (slices.some((slice) => slice === null)) return null;
       const parts = slices as DigestedSlice[];
       const last = parts[parts.length - 1];
-      const join = (name: keyof LeafBlock) =>
-        Buffer.concat(
-          parts.map(({ block }) => Buffer.from(block[name].buffer, block[name].byteOffset, block[name].byteLength)),
-        );
+      const join = (name: keyof LeafBlock) => Buffer.concat(parts.map(({ block }) => asBuffer(block[name])));
       const through = { xid: last.xid, number: last.number };
       return {
         rowCount: parts.reduce((sum, part) => sum + part.rowCount, 0),

@@ -4,7 +4,7 @@ import { FEED_CURSOR_PATTERN } from '../feed/feed.position';
 import type { ArchiveManifest } from '../retention/archive';
 import type { BundleLeaf, BundleLine } from './bundle';
 import { changedFields } from './canonical';
-import { HINT_BYTES, LEAF_BYTES } from './digest-lines';
+import { HASH_BYTES, HINTS_PER_LEAF } from './leaf-blocks';
 import { CHECKPOINT_FORMAT, type Checkpoint } from './checkpoint';
 import {
   UnreadableFileError,
@@ -131,9 +131,9 @@ class RowCursor {
 
 /** A row against its sealed leaf: nothing when it hashes the same, else row-altered with the fields. */
 function compareDigest(row: FileRow, leaf: BundleLeaf, sealed: Buffer, seq: number, report: Report) {
-  const at = row.index * LEAF_BYTES;
-  if (row.leaves.compare(sealed, 0, sealed.length, at, at + LEAF_BYTES) === 0) return;
-  const hints = row.hints.subarray(row.index * HINT_BYTES, (row.index + 1) * HINT_BYTES);
+  const at = row.index * HASH_BYTES;
+  if (row.leaves.compare(sealed, 0, sealed.length, at, at + HASH_BYTES) === 0) return;
+  const hints = row.hints.subarray(row.index * HINTS_PER_LEAF, (row.index + 1) * HINTS_PER_LEAF);
   reportAltered(leaf, changedFields(Buffer.from(leaf.fieldHints, 'hex'), hints), seq, report);
 }
 

@@ -72,8 +72,6 @@ export interface VerifyOptions {
   published?: Checkpoint[];
 }
 
-export type { LeafRow };
-
 type RangeRow = InteractionRecord;
 
 /** A list of findings and the function that adds one (at most MAX_PROBLEMS; the same row's kind once). */
