@@ -1,4 +1,6 @@
 import type { Database } from '../db/database';
+import { createReadCoalescer } from '../db/read-coalescer';
+import { baseOf } from '../db/request-database';
 import { AppError } from '../errors/app-error';
 import { LIST_PAGING, paginationOf, parseCursorPaging, type Page, type Pagination } from '../input/pagination';
 import { parseUuid } from '../input/uuid';
@@ -142,13 +144,51 @@ export interface GetInteractionOptions {
   id: string;
 }
 
-/** One interaction by id; NOT_FOUND when absent. */
+/**
+ * The statement reading `size` interactions by id: a lateral lookup per id, each an index probe of the partitions
+ * until one holds it, as a statement of its own would be. The ids are a VALUES list of `size` parameters, so the
+ * generic plan PostgreSQL caches knows how many rows it reads: with an array parameter (`unnest($1)`, or
+ * `id = ANY($1)`) the generic plan's guess of ten rows made it plan each execution anew, and `id = ANY($1)` reads by
+ * bitmap scans of every partition.
+ */
+function readByIdsStatement(size: number): string {
+  const ids = Array.from({ length: size }, (_, i) => `($${i + 1}::uuid)`).join(', ');
+  return `SELECT found.* FROM (VALUES ${ids}) AS asked(id)
+    CROSS JOIN LATERAL (SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = asked.id LIMIT 1) found`;
+}
+
+/** The most ids one statement reads; sizes are powers of two up to it (few statements to prepare). */
+const READ_BY_ID_MAX = 256;
+const readByIdsStatements = new Map<number, string>();
+
+/** The interactions asked for by id, by every request of one event-loop turn: one statement (ADR 110). */
+const pointReads = new WeakMap<Database, (id: string) => Promise<InteractionRecord | undefined>>();
+
+function readById(db: Database): (id: string) => Promise<InteractionRecord | undefined> {
+  const base = baseOf(db);
+  let read = pointReads.get(base);
+  if (!read) {
+    read = createReadCoalescer(
+      async (ids: string[]) => {
+        // Padded to a power of two with the last id again (its row comes twice; the map keeps one).
+        let size = 1;
+        while (size < ids.length) size *= 2;
+        let text = readByIdsStatements.get(size);
+        if (!text) readByIdsStatements.set(size, (text = readByIdsStatement(size)));
+        const params = ids.concat(Array<string>(size - ids.length).fill(ids[ids.length - 1]));
+        const rows = await base.sql.query<InteractionRecord>(text, params, { prepare: true });
+        return new Map(rows.map((row) => [row.id, row]));
+      },
+      { maxKeys: READ_BY_ID_MAX },
+    );
+    pointReads.set(base, read);
+  }
+  return read;
+}
+
+/** One interaction by id; NOT_FOUND when absent. The reads of concurrent requests are one statement (ADR 110). */
 export async function getInteraction(db: Database, { id }: GetInteractionOptions): Promise<InteractionRecord> {
-  const [row] = await db.sql.query<InteractionRecord>(
-    `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE id = $1`,
-    [parseUuid(id, 'id')],
-    { prepare: true },
-  );
+  const row = await readById(db)(parseUuid(id, 'id'));
   if (!row) throw new AppError('NOT_FOUND', `No interaction with id ${id}`);
   return row;
 }
