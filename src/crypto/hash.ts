@@ -19,7 +19,11 @@ export function digestText(algorithm: 'sha1' | 'sha256', data: string | Buffer, 
  * response's encoding, as the package does), hashed in one call: set as `app.set('etag', weakEtag)`.
  */
 export function weakEtag(body: string | Buffer): string {
-  if (body.length === 0) return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
-  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
-  return `W/"${length.toString(16)}-${digestText('sha1', body, 'base64').slice(0, 27)}"`;
+  return weakEtagOf(body, typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length);
+}
+
+/** `weakEtag(body)` of a body whose length in bytes the caller has already counted. */
+export function weakEtagOf(body: string | Buffer, byteLength: number): string {
+  if (byteLength === 0) return 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
+  return `W/"${byteLength.toString(16)}-${digestText('sha1', body, 'base64').slice(0, 27)}"`;
 }
