@@ -12,8 +12,18 @@ declare module 'express-serve-static-core' {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The route template of requests a route table (src/rest/dispatch.ts) matched, which Express's `req.route` is not. */
+const ROUTE_LABEL = Symbol('route template');
+
+/** Names the route a request matched (`/api/interactions/:id`), for its metrics and access-log line. */
+export function markRoute(req: Request, template: string): void {
+  (req as Request & { [ROUTE_LABEL]?: string })[ROUTE_LABEL] = template;
+}
+
 /** The route template a request matched (`/api/interactions/:id`), so metrics do not explode with ids. */
 function routeLabel(req: Request): string {
+  const marked = (req as Request & { [ROUTE_LABEL]?: string })[ROUTE_LABEL];
+  if (marked !== undefined) return marked;
   // Routes declared with a regular expression (the console's client routes) get one label, not their pattern.
   if (typeof req.route?.path === 'string') return `${req.baseUrl ?? ''}${req.route.path}`;
   if (req.route) return 'console';

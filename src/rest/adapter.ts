@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { validate, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { requireScope } from '../auth/scopes';
 import type { Config } from '../config';
@@ -10,6 +10,7 @@ import { toAppError } from '../graphql/errors';
 import { authorizeOperation, chargeOperation, planOperation } from '../graphql/operation-plan';
 import { weakEtagOf } from '../crypto/hash';
 import { bodyDepthLimit, readJsonBody, type BodyBudget } from './body';
+import { routeTable, type TableRoute } from './dispatch';
 import type { RestRoute } from './route';
 import { compileRouteValidator, validationError, type ValidationIssue } from './validate';
 
@@ -52,7 +53,7 @@ export interface RestRouterOptions {
 }
 
 /**
- * The REST table as a router to mount at /api. Every route, in this order: the key's scope (the key itself was authenticated for /api/*
+ * The REST table as one middleware to mount at /api (src/rest/dispatch.ts). Every route, in this order: the key's scope (the key itself was authenticated for /api/*
  * before), its parameters against their documented schemas, then — only now — the body is read and checked against
  * the route's body schema, and the route's operation runs in-process against the same schema as /graphql (or its
  * stream handler writes the answer). REST and GraphQL share resolvers, validation and authorisation.
@@ -65,8 +66,8 @@ export function createRestRouter({
   contextFor,
   onInternalError,
   bodyBudget,
-}: RestRouterOptions): Router {
-  const router = Router();
+}: RestRouterOptions): RequestHandler {
+  const table: TableRoute[] = [];
   for (const route of routes) {
     const name = `${route.method.toUpperCase()} ${route.path}`;
     if (route.kind === 'operation') {
@@ -78,8 +79,8 @@ export function createRestRouter({
     const maxDepth = bodyDepthLimit(config.maxJsonDepth);
 
     if (!route.path.startsWith('/api/')) throw new Error(`REST route ${name}: its path must start with /api/`);
-    // The router is mounted at /api (app.ts).
-    router[route.method](route.path.slice('/api'.length), async (req: Request, res: Response) => {
+    // The table is mounted at /api (app.ts).
+    const handle = async (req: Request, res: Response) => {
       try {
         requireScope(req.principal ?? null, route.scope);
         const params = validator.params({
@@ -124,9 +125,10 @@ export function createRestRouter({
         if (res.headersSent) res.destroy();
         else sendError(res, appError);
       }
-    });
+    };
+    table.push({ method: route.method, path: route.path.slice('/api'.length), label: route.path, handle });
   }
-  return router;
+  return routeTable(table);
 }
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
