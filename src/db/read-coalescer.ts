@@ -1,3 +1,5 @@
+import type { SqlExecutor } from './database.types';
+
 /** What one statement found for the keys it was given; a key it did not find is absent. */
 export type FoundByKey<K, V> = Map<K, V>;
 
@@ -45,6 +47,122 @@ export function createReadCoalescer<K, V>(
       const waiters = pending.get(key);
       if (waiters) waiters.push({ resolve, reject });
       else pending.set(key, [{ resolve, reject }]);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+}
+
+/** How a coalesced statement reads a parameter back from its JSON: by the parameter's value; null if it cannot. */
+function sqlTypeOf(value: unknown): string | null {
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return 'int8';
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return 'timestamptz';
+  return null;
+}
+
+/** The columns a coalesced statement adds to each row, last, removed before the rows are answered. */
+const ASKED = 'coalesced_asked';
+const ORDINAL = 'coalesced_ordinal';
+
+/**
+ * `text` run once for each of several parameter lists, as one statement: the lists travel as one JSON array and
+ * each is read laterally, `$k` becoming its k-th element cast to the type of the value given, so each list's rows
+ * are exactly those `text` would return for it, in its order. Strings are read back as text, integers as int8 and
+ * dates as timestamptz: `text` must take its parameters as these types (as `LIMIT $1` takes a bigint), or be cast
+ * where it uses them. Null when a parameter's type cannot be carried (another kind of value), or the text holds a
+ * quoted literal that could contain a `$`.
+ */
+export function coalescedStatement(text: string, params: readonly unknown[]): string | null {
+  if (text.includes("'")) return null;
+  const types = params.map(sqlTypeOf);
+  if (types.some((type) => type === null)) return null;
+  const inner = text.replace(/\$(\d+)\b/g, (_, k: string) => `(asked.p->>${Number(k) - 1})::${types[Number(k) - 1]}`);
+  return `SELECT found.*, asked.n AS ${ASKED}
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS asked(p, n)
+    CROSS JOIN LATERAL (SELECT one.*, row_number() OVER () AS ${ORDINAL} FROM (${inner}) one) found
+    ORDER BY asked.n, found.${ORDINAL}`;
+}
+
+/** The signature of a parameter list's types: lists of one text coalesce only with lists of the same types. */
+function typesOf(params: readonly unknown[]): string | null {
+  const types = params.map(sqlTypeOf);
+  return types.some((type) => type === null) ? null : types.join(',');
+}
+
+interface Asked {
+  params: readonly unknown[];
+  resolve: (rows: Record<string, unknown>[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Read statements of the same text asked for by concurrent requests, run as one statement (`coalescedStatement`):
+ * the statements asked for during one event-loop turn go at the turn's end, one statement per text and type
+ * signature, instead of one per request. A text asked for once in the turn runs as itself. Nothing is cached:
+ * every statement starts after it was asked for (docs/adr/110-coalesced-point-reads.md).
+ *
+ * A coalesced statement that fails is run again once per request, so that a statement failing for one request
+ * (its own timeout, say) fails that request only. Meant for statements of bounded cost (first pages by a key):
+ * the requests of one coalesced statement wait for all of them.
+ */
+export function createStatementCoalescer(
+  sql: SqlExecutor,
+  { maxStatements = 64 }: { maxStatements?: number } = {},
+): <T>(text: string, params: readonly unknown[]) => Promise<T[]> {
+  let pending = new Map<string, { text: string; asked: Asked[] }>();
+  let scheduled = false;
+  const alone = (text: string, one: Asked) =>
+    sql.query<Record<string, unknown>>(text, [...one.params], { prepare: true }).then(one.resolve, one.reject);
+  const together = async (text: string, asked: Asked[]) => {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await sql.query<Record<string, unknown>>(
+        coalescedStatement(text, asked[0].params)!,
+        [JSON.stringify(asked.map((one) => one.params))],
+        { prepare: true },
+      );
+    } catch {
+      for (const one of asked) void alone(text, one);
+      return;
+    }
+    const answers: Record<string, unknown>[][] = asked.map(() => []);
+    for (const row of rows) {
+      const n = Number(row[ASKED]) - 1;
+      // The last two columns, removed last first: the rows keep the shape of the text's own.
+      delete row[ASKED];
+      delete row[ORDINAL];
+      answers[n].push(row);
+    }
+    asked.forEach((one, i) => one.resolve(answers[i]));
+  };
+  const flush = () => {
+    scheduled = false;
+    const groups = pending;
+    pending = new Map();
+    for (const { text, asked } of groups.values()) {
+      if (asked.length === 1) {
+        void alone(text, asked[0]);
+        continue;
+      }
+      for (let start = 0; start < asked.length; start += maxStatements) {
+        void together(text, asked.slice(start, start + maxStatements));
+      }
+    }
+  };
+  return <T>(text: string, params: readonly unknown[]) =>
+    new Promise<T[]>((resolve, reject) => {
+      const types = typesOf(params);
+      const one: Asked = { params, resolve: resolve as Asked['resolve'], reject };
+      if (types === null || text.includes("'")) {
+        void alone(text, one);
+        return;
+      }
+      const key = `${types}\n${text}`;
+      const group = pending.get(key);
+      if (group) group.asked.push(one);
+      else pending.set(key, { text, asked: [one] });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);

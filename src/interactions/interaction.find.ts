@@ -1,5 +1,5 @@
 import type { Database } from '../db/database';
-import { createReadCoalescer } from '../db/read-coalescer';
+import { createReadCoalescer, createStatementCoalescer } from '../db/read-coalescer';
 import { baseOf } from '../db/request-database';
 import { AppError } from '../errors/app-error';
 import { LIST_PAGING, paginationOf, parseCursorPaging, type Page, type Pagination } from '../input/pagination';
@@ -104,6 +104,19 @@ export async function findInteractionsAfter(
   return { items, page: after ? after.page + 1 : 1, hasNext: hasMore, hasPrev: after !== null };
 }
 
+/** Filters on a key that an index of `interactions` starts with, followed by the list order. */
+const KEYED_FILTERS = new Set(['resourceId', 'interactionId', 'uowId', 'externalReference', 'userId']);
+
+/** The page statements of concurrent requests, coalesced per database (ADR 110). */
+const pageStatements = new WeakMap<Database, ReturnType<typeof createStatementCoalescer>>();
+
+function statementsOf(db: Database): ReturnType<typeof createStatementCoalescer> {
+  const base = baseOf(db);
+  let run = pageStatements.get(base);
+  if (!run) pageStatements.set(base, (run = createStatementCoalescer(base.sql)));
+  return run;
+}
+
 /**
  * `limit` rows of the filter after `after` (keyset) or after skipping `offset` rows, newest first, and whether more
  * follow (one extra row is fetched to know). The keyset predicate is a row comparison on the order's two columns,
@@ -126,17 +139,22 @@ export async function selectInteractionPage(
   // entries), and only the page's own rows are read from the table; reading every skipped row made deep pages
   // cost as much as the rows they skip. The keys carry created_date, the partition key, so each row is read from its
   // own partition only (run-time pruning; ADR 030).
-  const rows = await db.sql.query<InteractionRecord>(
-    `SELECT ${INTERACTION_COLUMNS} FROM interactions
+  const text = `SELECT ${INTERACTION_COLUMNS} FROM interactions
      WHERE (created_date, interaction_number) IN (
        SELECT created_date, interaction_number FROM interactions ${where}
        ORDER BY ${LIST_ORDER}
        LIMIT $${params.push(limit + 1)} OFFSET $${params.push(offset)})
-     ORDER BY ${LIST_ORDER}`,
-    params,
-    // One text per combination of filters (values, LIMIT and OFFSET are parameters): prepared once per connection.
-    { prepare: true },
-  );
+     ORDER BY ${LIST_ORDER}`;
+  // The first page of one resource's, unit of work's, user's… rows (that key alone, a date range at most) reads at
+  // most limit + 1 keys of the index that starts with the key: concurrent ones are one statement (ADR 110). Other
+  // pages cost what their filters and offset make them, and keep a statement of their own, so that a costly one
+  // delays no other request.
+  const keys = Object.keys(filter.values);
+  const rows =
+    !after && offset === 0 && keys.length === 1 && KEYED_FILTERS.has(keys[0])
+      ? await statementsOf(db)<InteractionRecord>(text, params)
+      : // One text per combination of filters (values, LIMIT and OFFSET are parameters): prepared once per connection.
+        await db.sql.query<InteractionRecord>(text, params, { prepare: true });
   return { items: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
