@@ -81,6 +81,9 @@ async function countByRollup(db: Database, filter: ParsedInteractionFilter): Pro
       `SELECT (${parts.join(' + ')})::bigint AS total,
          (SELECT covered_through FROM timeline_refresh_state WHERE id = 1) AS "coveredThrough"`,
       params,
+      // One text per combination of filters and range edges: parsed once per connection. Its dates prune
+      // partitions, so PostgreSQL still plans each execution for its values.
+      { prepare: true },
     );
     return { value: Number(row.total), coveredThrough: row.coveredThrough };
   });
