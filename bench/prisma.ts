@@ -234,7 +234,8 @@ function operations(
 
   return {
     getById: {
-      description: 'interaction by id: prisma.interaction.findFirst vs getInteraction (SELECT … WHERE id = $1)',
+      description:
+        'interaction by id: prisma.interaction.findFirst vs getInteraction (the ids of one event-loop turn in one statement, ADR 110)',
       prisma: (random) => prisma.interaction.findFirst({ where: { id: pick(samples.ids, random) } }),
       raw: (random) => getInteraction(db, { id: pick(samples.ids, random) }),
       async check() {
