@@ -53,10 +53,11 @@ export interface RestRouterOptions {
 }
 
 /**
- * The REST table as one middleware to mount at /api (src/rest/dispatch.ts). Every route, in this order: the key's scope (the key itself was authenticated for /api/*
- * before), its parameters against their documented schemas, then — only now — the body is read and checked against
- * the route's body schema, and the route's operation runs in-process against the same schema as /graphql (or its
- * stream handler writes the answer). REST and GraphQL share resolvers, validation and authorisation.
+ * The REST table as one middleware to mount at /api (src/rest/dispatch.ts). Every route, in this order: the key's
+ * scope (the key itself was authenticated for /api/* before), its parameters against their documented schemas, then —
+ * only now — the body is read and checked against the route's body schema, and the route's operation runs in-process
+ * against the same schema as /graphql (or its stream handler writes the answer). REST and GraphQL share resolvers,
+ * validation and authorisation.
  */
 export function createRestRouter({
   schema,
