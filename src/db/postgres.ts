@@ -141,6 +141,10 @@ export async function openPostgres(
     // later, for when no answer comes at all.
     statement_timeout: limits.statementTimeoutMs,
     query_timeout: requestQueryTimeout,
+    // No JIT compilation of request statements (ADR 110): it costs tens of milliseconds a statement, and PostgreSQL
+    // starts it for any plan estimated above jit_above_cost, which the generic plan of a coalesced read reaches by
+    // assuming a hundred parameter lists. Maintenance transactions turn it back on for their long scans.
+    options: [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' '),
   });
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => undefined);
@@ -226,7 +230,11 @@ export async function openPostgres(
       let broken: Error | undefined;
       try {
         await run('BEGIN');
-        if (long) await run(`SET LOCAL statement_timeout = ${limits.maintenanceStatementTimeoutMs}`);
+        if (long) {
+          await run(`SELECT set_config('statement_timeout', $1, true), set_config('jit', 'on', true)`, [
+            String(limits.maintenanceStatementTimeoutMs),
+          ]);
+        }
         const result = await fn(tx);
         await run('COMMIT');
         return result;

@@ -44,3 +44,26 @@ onPostgres('prepared statements', () => {
     }
   });
 });
+
+// Request statements run without JIT compilation (tens of ms a statement once a plan's estimate passes
+// jit_above_cost, ADR 110); maintenance transactions keep it for their long scans, with their own timeout.
+onPostgres('JIT', () => {
+  it('is off for request statements and on inside a maintenance transaction, with its statement timeout', async () => {
+    const url = process.env.DATABASE_URL as string;
+    const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+    try {
+      expect(await db.sql.query(`SELECT current_setting('jit') AS jit`)).toEqual([{ jit: 'off' }]);
+      const inside = await db.transaction(
+        (tx) => tx.query(`SELECT current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout`),
+        { statementLimit: 'maintenance' },
+      );
+      expect(inside).toEqual([{ jit: 'on', timeout: expect.stringMatching(/^\d+(ms|s|min)$/) }]);
+      const request = await db.transaction((tx) => tx.query(`SELECT current_setting('jit') AS jit`));
+      expect(request).toEqual([{ jit: 'off' }]);
+      // SET LOCAL ended with its transaction: the connection is back to the request settings.
+      expect(await db.sql.query(`SELECT current_setting('jit') AS jit`)).toEqual([{ jit: 'off' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
