@@ -66,4 +66,20 @@ onPostgres('JIT', () => {
       await db.close();
     }
   });
+
+  it('keeps the settings of PGOPTIONS', async () => {
+    const url = process.env.DATABASE_URL as string;
+    const before = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = '-c work_mem=7MB';
+    const db = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+    try {
+      expect(
+        await db.sql.query(`SELECT current_setting('jit') AS jit, current_setting('work_mem') AS "workMem"`),
+      ).toEqual([{ jit: 'off', workMem: '7MB' }]);
+    } finally {
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
+      await db.close();
+    }
+  });
 });
