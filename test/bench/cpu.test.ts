@@ -49,9 +49,9 @@ describe('startCpuMeter', () => {
       const meter = startCpuMeter(process.pid)!;
       await once(child.stdout!, 'data');
       const use = meter();
-      // This process only waited: the child's ticks are what the server spent.
-      expect(use.serverSeconds).toBeGreaterThanOrEqual(0.28);
-      expect(use.benchSeconds).toBeLessThan(0.2);
+      // The server's time is this process's (the bench's, here) and its child's: the child's 300 ms are the
+      // difference, however busy a loaded machine kept this process meanwhile (0.2 s of it once, in CI).
+      expect(use.serverSeconds! - use.benchSeconds).toBeGreaterThanOrEqual(0.28);
     } finally {
       child.stdin!.end();
       await once(child, 'exit');
