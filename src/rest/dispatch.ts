@@ -20,9 +20,8 @@ interface Compiled extends TableRoute {
  * machinery (a layer walk with closures and a second walk inside the route). Matching is Express's own: the
  * router's path-to-regexp with its options (case-insensitive, an optional trailing slash, parameters decoded with
  * decodeURIComponent, a failure a 400 error passed on, whatever the method), HEAD served by a GET route, routes
- * tried in table order,
- * and an OPTIONS request nobody answered gets the `Allow` list Express's router sends. A path no route matches goes
- * to `next()`.
+ * tried in table order, and an OPTIONS request nobody answered gets the `Allow` list Express's router sends. A path
+ * no route matches goes to `next()`.
  */
 export function routeTable(routes: readonly TableRoute[]): RequestHandler {
   const compiled: Compiled[] = routes.map((route) => ({
@@ -44,9 +43,7 @@ export function routeTable(routes: readonly TableRoute[]): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const path = req.path;
     if (req.method === 'OPTIONS') return answerOptions(compiled, path, res, next);
-    const candidates = byMethod.get(req.method);
-    if (!candidates) return next();
-    for (const route of candidates) {
+    for (const route of byMethod.get(req.method) ?? []) {
       let found;
       try {
         found = route.matches(path);

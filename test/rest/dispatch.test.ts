@@ -53,6 +53,7 @@ const requests: [string, string][] = [
   ['POST', '/api/interactions/%E0%A4%A'],
   ['GET', '/api/actions/%'],
   ['PUT', '/api/interactions'],
+  ['PUT', '/api/keys/%ff%fe'],
   ['PATCH', '/api/interactions'],
   ['GET', '/api/nothing/here'],
   ['GET', '/api/interactions/a/b/c'],
