@@ -9,11 +9,34 @@ export interface ReadCoalescerOptions {
 }
 
 /**
+ * Items gathered by key during one event-loop turn and handed to `flush` at the turn's end (`setImmediate`, which
+ * runs after every request that arrived in the turn has reached its read): what both coalescers below share.
+ */
+function turnBatcher<K, V>(flush: (batch: Map<K, V[]>) => void): (key: K, item: V) => void {
+  let pending = new Map<K, V[]>();
+  return (key, item) => {
+    const items = pending.get(key);
+    if (items) {
+      items.push(item);
+      return;
+    }
+    // The turn's first item: nothing is scheduled yet.
+    if (pending.size === 0) {
+      setImmediate(() => {
+        const batch = pending;
+        pending = new Map();
+        flush(batch);
+      });
+    }
+    pending.set(key, [item]);
+  };
+}
+
+/**
  * Point reads of one kind of row by key, gathered across concurrent requests: the keys asked for during one
- * event-loop turn are read by one statement at the turn's end (`setImmediate`, after every request that arrived in
- * the turn has reached its read), instead of one statement per request. Nothing is cached: every read is answered
- * by a statement that started after it was asked for, so a row committed before a request arrived is always seen,
- * as with a statement of its own (docs/adr/110-coalesced-point-reads.md).
+ * event-loop turn are read by one statement at the turn's end, instead of one statement per request. Nothing is
+ * cached: every read is answered by a statement that started after it was asked for, so a row committed before a
+ * request arrived is always seen, as with a statement of its own (docs/adr/110-coalesced-point-reads.md).
  *
  * A key asked for twice in a turn is read once. A statement that fails fails every read it carried, with its error.
  */
@@ -22,9 +45,6 @@ export function createReadCoalescer<K, V>(
   { maxKeys = 500 }: ReadCoalescerOptions = {},
 ): (key: K) => Promise<V | undefined> {
   type Waiter = { resolve: (value: V | undefined) => void; reject: (error: unknown) => void };
-  let pending = new Map<K, Waiter[]>();
-  let scheduled = false;
-
   const settle = async (keys: K[], waiters: Map<K, Waiter[]>) => {
     try {
       const found = await read(keys);
@@ -33,25 +53,13 @@ export function createReadCoalescer<K, V>(
       for (const key of keys) for (const waiter of waiters.get(key)!) waiter.reject(error);
     }
   };
-  const flush = () => {
-    scheduled = false;
-    const waiters = pending;
-    pending = new Map();
+  const add = turnBatcher<K, Waiter>((waiters) => {
     const keys = [...waiters.keys()];
     for (let start = 0; start < keys.length; start += maxKeys) {
       void settle(keys.slice(start, start + maxKeys), waiters);
     }
-  };
-  return (key) =>
-    new Promise<V | undefined>((resolve, reject) => {
-      const waiters = pending.get(key);
-      if (waiters) waiters.push({ resolve, reject });
-      else pending.set(key, [{ resolve, reject }]);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    });
+  });
+  return (key) => new Promise<V | undefined>((resolve, reject) => add(key, { resolve, reject }));
 }
 
 /** How a coalesced statement reads a parameter back from its JSON: by the parameter's value; null if it cannot. */
@@ -68,16 +76,12 @@ const ORDINAL = 'coalesced_ordinal';
 
 /**
  * `text` run once for each of several parameter lists, as one statement: the lists travel as one JSON array and
- * each is read laterally, `$k` becoming its k-th element cast to the type of the value given, so each list's rows
- * are exactly those `text` would return for it, in its order. Strings are read back as text, integers as int8 and
- * dates as timestamptz: `text` must take its parameters as these types (as `LIMIT $1` takes a bigint), or be cast
- * where it uses them. Null when a parameter's type cannot be carried (another kind of value), or the text holds a
- * quoted literal that could contain a `$`.
+ * each is read laterally, `$k` becoming its k-th element cast to `types[k - 1]`, so each list's rows are exactly
+ * those `text` would return for it, in its order. Strings are read back as text, integers as int8 and dates as
+ * timestamptz (`sqlTypeOf`): `text` must take its parameters as these types (as `LIMIT $1` takes a bigint), or be
+ * cast where it uses them. `text` holds no quoted literal (which could contain a `$`): the caller checks.
  */
-export function coalescedStatement(text: string, params: readonly unknown[]): string | null {
-  if (text.includes("'")) return null;
-  const types = params.map(sqlTypeOf);
-  if (types.some((type) => type === null)) return null;
+function coalescedStatement(text: string, types: readonly string[]): string {
   const inner = text.replace(/\$(\d+)\b/g, (_, k: string) => `(asked.p->>${Number(k) - 1})::${types[Number(k) - 1]}`);
   return `SELECT found.*, asked.n AS ${ASKED}
     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS asked(p, n)
@@ -85,13 +89,8 @@ export function coalescedStatement(text: string, params: readonly unknown[]): st
     ORDER BY asked.n, found.${ORDINAL}`;
 }
 
-/** The signature of a parameter list's types: lists of one text coalesce only with lists of the same types. */
-function typesOf(params: readonly unknown[]): string | null {
-  const types = params.map(sqlTypeOf);
-  return types.some((type) => type === null) ? null : types.join(',');
-}
-
 interface Asked {
+  text: string;
   params: readonly unknown[];
   resolve: (rows: Record<string, unknown>[]) => void;
   reject: (error: unknown) => void;
@@ -100,8 +99,9 @@ interface Asked {
 /**
  * Read statements of the same text asked for by concurrent requests, run as one statement (`coalescedStatement`):
  * the statements asked for during one event-loop turn go at the turn's end, one statement per text and type
- * signature, instead of one per request. A text asked for once in the turn runs as itself. Nothing is cached:
- * every statement starts after it was asked for (docs/adr/110-coalesced-point-reads.md).
+ * signature, instead of one per request. A text asked for once in the turn runs as itself, and so does a text with a
+ * quoted literal or a value of another type. Nothing is cached: every statement starts after it was asked for
+ * (docs/adr/110-coalesced-point-reads.md).
  *
  * A coalesced statement that fails is run again once per request, so that a statement failing for one request
  * (its own timeout, say) fails that request only. Meant for statements of bounded cost (first pages by a key):
@@ -111,20 +111,18 @@ export function createStatementCoalescer(
   sql: SqlExecutor,
   { maxStatements = 64 }: { maxStatements?: number } = {},
 ): <T>(text: string, params: readonly unknown[]) => Promise<T[]> {
-  let pending = new Map<string, { text: string; asked: Asked[] }>();
-  let scheduled = false;
-  const alone = (text: string, one: Asked) =>
-    sql.query<Record<string, unknown>>(text, [...one.params], { prepare: true }).then(one.resolve, one.reject);
-  const together = async (text: string, asked: Asked[]) => {
+  // The coalesced text of each text and type signature, made once: one per combination of a caller's filters.
+  const statements = new Map<string, string>();
+  const alone = (one: Asked) =>
+    sql.query<Record<string, unknown>>(one.text, [...one.params], { prepare: true }).then(one.resolve, one.reject);
+  const together = async (statement: string, asked: Asked[]) => {
     let rows: Record<string, unknown>[];
     try {
-      rows = await sql.query<Record<string, unknown>>(
-        coalescedStatement(text, asked[0].params)!,
-        [JSON.stringify(asked.map((one) => one.params))],
-        { prepare: true },
-      );
+      rows = await sql.query<Record<string, unknown>>(statement, [JSON.stringify(asked.map((one) => one.params))], {
+        prepare: true,
+      });
     } catch {
-      for (const one of asked) void alone(text, one);
+      for (const one of asked) void alone(one);
       return;
     }
     const answers: Record<string, unknown>[][] = asked.map(() => []);
@@ -137,35 +135,28 @@ export function createStatementCoalescer(
     }
     asked.forEach((one, i) => one.resolve(answers[i]));
   };
-  const flush = () => {
-    scheduled = false;
-    const groups = pending;
-    pending = new Map();
-    for (const { text, asked } of groups.values()) {
+  const add = turnBatcher<string, Asked>((groups) => {
+    for (const [key, asked] of groups) {
       if (asked.length === 1) {
-        void alone(text, asked[0]);
+        void alone(asked[0]);
         continue;
       }
+      const statement = statements.get(key)!;
       for (let start = 0; start < asked.length; start += maxStatements) {
-        void together(text, asked.slice(start, start + maxStatements));
+        void together(statement, asked.slice(start, start + maxStatements));
       }
     }
-  };
+  });
   return <T>(text: string, params: readonly unknown[]) =>
     new Promise<T[]>((resolve, reject) => {
-      const types = typesOf(params);
-      const one: Asked = { params, resolve: resolve as Asked['resolve'], reject };
-      if (types === null || text.includes("'")) {
-        void alone(text, one);
+      const one: Asked = { text, params, resolve: resolve as Asked['resolve'], reject };
+      const types = params.map(sqlTypeOf);
+      if (text.includes("'") || types.some((type) => type === null)) {
+        void alone(one);
         return;
       }
-      const key = `${types}\n${text}`;
-      const group = pending.get(key);
-      if (group) group.asked.push(one);
-      else pending.set(key, { text, asked: [one] });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      const key = `${types.join(',')}\n${text}`;
+      if (!statements.has(key)) statements.set(key, coalescedStatement(text, types as string[]));
+      add(key, one);
     });
 }
