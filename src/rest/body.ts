@@ -135,18 +135,13 @@ function readPlainJson(req: Request, length: number): Promise<unknown> {
         reject(bodyReadError(bodyParserError('invalid JSON', 'entity.parse.failed')));
       }
     };
+    const sizeMismatch = () => bodyParserError('request size did not match content length', 'request.size.invalid');
     const onData = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > length)
-        finish(bodyParserError('request size did not match content length', 'request.size.invalid'));
+      if (received > length) finish(sizeMismatch());
       else chunks.push(chunk);
     };
-    const onEnd = () =>
-      finish(
-        received === length
-          ? null
-          : bodyParserError('request size did not match content length', 'request.size.invalid'),
-      );
+    const onEnd = () => finish(received === length ? null : sizeMismatch());
     const onAborted = () => finish(bodyParserError('request aborted', 'request.aborted'));
     const onError = (error: Error) => finish(bodyParserError(error.message, 'request.aborted'));
     // A connection closed before the body's end (after it, this listener is gone).
