@@ -3,13 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s. */
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of one process in ticks, or null when it is gone (or /proc is absent). */
-function ticksOf(pid: number): number | null {
+/**
+ * utime + stime of one process in ticks, or null when it is gone (or /proc is absent). With `reaped`, cutime +
+ * cstime instead: the time of its children that have exited and been waited for.
+ */
+function ticksOf(pid: number, { reaped = false } = {}): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (2nd field) may hold spaces and parentheses: count fields after its closing one.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return reaped ? Number(fields[13]) + Number(fields[14]) : Number(fields[11]) + Number(fields[12]);
   } catch {
     return null;
   }
@@ -61,9 +64,13 @@ function treeTicks(pid: number): Map<number, number> {
   return ticks;
 }
 
-/** Ticks of every running PostgreSQL process (postmaster, backends, background workers), by pid. */
-function postgresTicks(): Map<number, number> {
-  const ticks = new Map<number, number>();
+/**
+ * Ticks of every running PostgreSQL process (postmaster, backends, background workers), by pid; and of the exited
+ * processes each postmaster has reaped, by the postmaster's pid.
+ */
+function postgresTicks(): { running: Map<number, number>; reaped: Map<number, number> } {
+  const running = new Map<number, number>();
+  const pids: number[] = [];
   for (const pid of runningPids()) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
@@ -71,9 +78,34 @@ function postgresTicks(): Map<number, number> {
       continue;
     }
     const used = ticksOf(Number(pid));
-    if (used !== null) ticks.set(Number(pid), used);
+    if (used !== null) running.set(Number(pid), used);
+    pids.push(Number(pid));
   }
-  return ticks;
+  const reaped = new Map<number, number>();
+  const parentOf = parents();
+  for (const pid of pids) {
+    if (running.has(parentOf.get(pid) ?? -1)) continue; // a postmaster is the one whose parent is not PostgreSQL
+    const used = ticksOf(pid, { reaped: true });
+    if (used !== null) reaped.set(pid, used);
+  }
+  return { running, reaped };
+}
+
+/**
+ * PostgreSQL's ticks between two readings: of the processes running at the end, and of those that exited meanwhile
+ * (a parallel query's workers live for one query; a closed connection's backend goes), which their postmaster has
+ * added to its children's time. A process that was running at the start and has exited since is in that time with
+ * its whole life: the part before the start is taken off.
+ */
+function postgresTicksBetween(
+  before: ReturnType<typeof postgresTicks>,
+  after: ReturnType<typeof postgresTicks>,
+): number {
+  let used = 0;
+  for (const [pid, now] of after.running) used += now - (before.running.get(pid) ?? 0);
+  for (const [pid, now] of after.reaped) used += now - (before.reaped.get(pid) ?? now);
+  for (const [pid, then] of before.running) if (!after.running.has(pid)) used -= then;
+  return used;
 }
 
 /** CPU time spent during a measured stretch, in seconds, and per item written or request answered. */
@@ -84,7 +116,10 @@ export interface CpuUse {
    * WEB_CONCURRENCY above 1; one that exits before the end is not counted); absent for the raw-driver baselines.
    */
   serverSeconds?: number;
-  /** Every PostgreSQL process on this machine (a backend that exits before the end is not counted). */
+  /**
+   * Every PostgreSQL process on this machine, those that exited during the stretch included (parallel query
+   * workers, closed connections' backends) once their postmaster has reaped them.
+   */
   postgresSeconds: number;
   /** This bench process: autocannon, or the baseline's own driver. */
   benchSeconds: number;
@@ -99,14 +134,13 @@ export interface CpuUse {
  */
 export function startCpuMeter(serverPid?: number): ((items?: number) => CpuUse) | null {
   const postgresBefore = postgresTicks();
-  if (postgresBefore.size === 0) return null;
+  if (postgresBefore.running.size === 0) return null;
   const serverBefore = serverPid === undefined ? null : treeTicks(serverPid);
   const benchBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   return (items) => {
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    let postgresTicksUsed = 0;
-    for (const [pid, now] of postgresTicks()) postgresTicksUsed += now - (postgresBefore.get(pid) ?? 0);
+    const postgresTicksUsed = postgresTicksBetween(postgresBefore, postgresTicks());
     let serverTicksUsed: number | null = null;
     if (serverPid !== undefined && serverBefore?.has(serverPid)) {
       const serverAfter = treeTicks(serverPid);

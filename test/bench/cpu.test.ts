@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { processTree, startCpuMeter } from '../../bench/cpu';
 import { bracket } from '../../bench/baselines';
 import { createTestDatabase, TEST_DATABASE_KIND } from '../helpers/database';
@@ -73,6 +76,46 @@ describe('startCpuMeter', () => {
       const use = meter();
       expect(use.postgresSeconds).toBeGreaterThanOrEqual(0.1);
       expect(use.benchSeconds).toBeLessThan(use.postgresSeconds);
+    } finally {
+      await test.close();
+    }
+  });
+
+  onPostgres('counts the PostgreSQL processes that exited during the stretch, and only their time in it', async () => {
+    const test = await createTestDatabase();
+    /** A connection of its own: its backend exits when it is closed (as a parallel query's workers do). */
+    const connect = async () => {
+      const client = new Client({ connectionString: test.url! });
+      await client.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return { client, pid: rows[0].pid };
+    };
+    /** Closes it and waits until the postmaster has reaped its backend (a zombie keeps its /proc entry). */
+    const close = async ({ client, pid }: { client: Client; pid: number }) => {
+      await client.end();
+      for (let i = 0; i < 500 && existsSync(`/proc/${pid}`); i += 1) await sleep(10);
+      expect(existsSync(`/proc/${pid}`)).toBe(false);
+    };
+    const work = 'SELECT count(*) FROM generate_series(1, 4000000)';
+    try {
+      // Opened, worked and gone within the stretch: all its time counts.
+      const meter = startCpuMeter()!;
+      const brief = await connect();
+      await brief.client.query(work);
+      await close(brief);
+      expect(meter().postgresSeconds).toBeGreaterThanOrEqual(0.1);
+
+      // Worked before the stretch and gone within it: its earlier time is not the stretch's.
+      const earlier = await connect();
+      const before = startCpuMeter()!;
+      for (let i = 0; i < 3; i += 1) await earlier.client.query(work);
+      const spentBefore = before().postgresSeconds;
+      const during = startCpuMeter()!;
+      await close(earlier);
+      const use = during();
+      expect(spentBefore).toBeGreaterThanOrEqual(0.3);
+      // Other test files' statements on this server may add a little: the closing took milliseconds.
+      expect(use.postgresSeconds).toBeLessThan(spentBefore / 2);
     } finally {
       await test.close();
     }
