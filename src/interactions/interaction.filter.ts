@@ -140,15 +140,19 @@ export function isLookupOnlyFilter({ values }: ParsedInteractionFilter): boolean
 export function filterConditions(
   { values, range }: ParsedInteractionFilter,
   params: unknown[],
-  { range: withRange = true }: { range?: boolean } = {},
+  { range: withRange = true, pruneWhenRun = false }: { range?: boolean; pruneWhenRun?: boolean } = {},
 ): string[] {
   const conditions: string[] = [];
   const add = (value: unknown) => `$${params.push(value)}`;
   for (const key of Object.keys(values) as InteractionFilterKey[]) {
     conditions.push(INTERACTION_FILTERS[key].clause(add(values[key])));
   }
-  if (withRange && range.start !== null) conditions.push(`created_date >= ${add(new Date(range.start))}`);
-  if (withRange && range.end !== null) conditions.push(`created_date < ${add(new Date(range.end))}`);
+  // With `pruneWhenRun` a bound is a one-row subquery: the plan is made without its value and prunes partitions when
+  // it runs, so the plan made for one range is as cheap as one made for its values, and PostgreSQL keeps it (ADR 112).
+  const bound = (value: number) =>
+    pruneWhenRun ? `(SELECT ${add(new Date(value))}::timestamptz)` : add(new Date(value));
+  if (withRange && range.start !== null) conditions.push(`created_date >= ${bound(range.start)}`);
+  if (withRange && range.end !== null) conditions.push(`created_date < ${bound(range.end)}`);
   return conditions;
 }
 

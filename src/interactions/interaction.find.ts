@@ -127,35 +127,65 @@ export async function selectInteractionPage(
   filter: ParsedInteractionFilter,
   { after, limit, offset }: { after: InteractionCursor | null; limit: number; offset: number },
 ): Promise<{ items: InteractionRecord[]; hasMore: boolean }> {
-  const params: unknown[] = [];
-  const conditions = filterConditions(filter, params);
-  if (after) {
-    conditions.push(
-      `(created_date, interaction_number) < ($${params.push(after.createdDate)}::timestamptz, $${params.push(after.interactionNumber)}::bigint)`,
-    );
+  // The first page of one resource's, unit of work's, user's… rows (that key alone, a date range at most) reads at
+  // most limit + 1 keys of the index that starts with the key: concurrent ones are one statement (ADR 110).
+  const keys = Object.keys(filter.values);
+  if (!after && offset === 0 && keys.length === 1 && KEYED_FILTERS.has(keys[0])) {
+    const params: unknown[] = [];
+    const rows = await statementsOf(db)<InteractionRecord>(deferredPageText(filter, params, limit, offset), params);
+    return pageOf(rows, limit);
   }
+  // Other pages cost what their filters and offset make them, and keep a statement of their own, so that a costly
+  // one delays no other request. One text per combination of filters (values are parameters): prepared once per
+  // connection.
+  const params: unknown[] = [];
+  const text =
+    offset === 0 ? plainPageText(filter, params, limit, after) : deferredPageText(filter, params, limit, offset);
+  return pageOf(await db.sql.query<InteractionRecord>(text, params, { prepare: true }), limit);
+}
+
+const pageOf = (rows: InteractionRecord[], limit: number) => ({
+  items: rows.slice(0, limit),
+  hasMore: rows.length > limit,
+});
+
+/**
+ * A page without an offset (a first page, or the page after a cursor) reads its rows in the order of the filter's
+ * index and stops after `limit + 1`. Its date bounds prune partitions when the plan runs, and its LIMIT is in the
+ * text (at most 100 texts per combination of filters), so the plan PostgreSQL makes once is as good as one made for
+ * each request's values and it keeps it: planning a statement over every partition cost several times running it
+ * (ADR 112). A cursor's position stays a parameter, and such a page is planned for it.
+ */
+function plainPageText(
+  filter: ParsedInteractionFilter,
+  params: unknown[],
+  limit: number,
+  after: InteractionCursor | null,
+): string {
+  const conditions = filterConditions(filter, params, { pruneWhenRun: !after });
+  if (after) conditions.push(keysetCondition(after, params));
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-  // Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
-  // entries), and only the page's own rows are read from the table; reading every skipped row made deep pages
-  // cost as much as the rows they skip. The keys carry created_date, the partition key, so each row is read from its
-  // own partition only (run-time pruning; ADR 030).
-  const text = `SELECT ${INTERACTION_COLUMNS} FROM interactions
+  return `SELECT ${INTERACTION_COLUMNS} FROM interactions ${where} ORDER BY ${LIST_ORDER} LIMIT ${limit + 1}`;
+}
+
+const keysetCondition = (after: InteractionCursor, params: unknown[]) =>
+  `(created_date, interaction_number) < ($${params.push(after.createdDate)}::timestamptz, $${params.push(after.interactionNumber)}::bigint)`;
+
+/**
+ * Deferred join: the page's keys come from the filter's index alone (an index-only scan skipping `offset`
+ * entries), and only the page's own rows are read from the table; reading every skipped row made deep pages cost as
+ * much as the rows they skip. The keys carry created_date, the partition key, so each row is read from its own
+ * partition only (run-time pruning; ADR 030).
+ */
+function deferredPageText(filter: ParsedInteractionFilter, params: unknown[], limit: number, offset: number): string {
+  const conditions = filterConditions(filter, params);
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  return `SELECT ${INTERACTION_COLUMNS} FROM interactions
      WHERE (created_date, interaction_number) IN (
        SELECT created_date, interaction_number FROM interactions ${where}
        ORDER BY ${LIST_ORDER}
        LIMIT $${params.push(limit + 1)} OFFSET $${params.push(offset)})
      ORDER BY ${LIST_ORDER}`;
-  // The first page of one resource's, unit of work's, user's… rows (that key alone, a date range at most) reads at
-  // most limit + 1 keys of the index that starts with the key: concurrent ones are one statement (ADR 110). Other
-  // pages cost what their filters and offset make them, and keep a statement of their own, so that a costly one
-  // delays no other request.
-  const keys = Object.keys(filter.values);
-  const rows =
-    !after && offset === 0 && keys.length === 1 && KEYED_FILTERS.has(keys[0])
-      ? await statementsOf(db)<InteractionRecord>(text, params)
-      : // One text per combination of filters (values, LIMIT and OFFSET are parameters): prepared once per connection.
-        await db.sql.query<InteractionRecord>(text, params, { prepare: true });
-  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
 export interface GetInteractionOptions {
