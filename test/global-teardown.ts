@@ -1,12 +1,15 @@
 import { Client } from 'pg';
+import { removePGliteTemplates } from './helpers/pglite-template';
 import { runDatabasePattern, testRunId } from './helpers/test-run';
 
 /**
  * Jest globalTeardown, the safety net behind TestDatabase.close(): drops every PostgreSQL database this run created
  * and did not drop, and names them, so a leak is visible and fixed where it happens instead of piling up on the
- * server. Only this run's prefix: another run on the same server may be using its databases right now.
+ * server. Only this run's prefix: another run on the same server may be using its databases right now. On PGlite,
+ * removes the dumps globalSetup made.
  */
 export default async function globalTeardown(): Promise<void> {
+  removePGliteTemplates();
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) return;
   const pattern = runDatabasePattern(testRunId());

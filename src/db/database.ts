@@ -28,5 +28,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         onQuery,
         onAvailabilityChange: options.onAvailabilityChange,
       })
-    : openPGlite(options.dataDir, onQuery);
+    : openPGlite(options.dataDir, onQuery, options.loadDataDir);
 }

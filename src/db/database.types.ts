@@ -64,7 +64,15 @@ export type OpenDatabaseOptions = (
       /** Told when the circuit breaker opens (the database is unreachable; with the probe's error) and closes. */
       onAvailabilityChange?: (state: 'open' | 'closed', error?: unknown) => void;
     }
-  | { kind: 'pglite'; dataDir: string | null }
+  | {
+      kind: 'pglite';
+      dataDir: string | null;
+      /**
+       * In memory only (`dataDir: null`): start from this dump of a data directory (PGlite's `dumpDataDir`) instead
+       * of creating one. The test suite opens its databases this way, from one made and migrated at its start.
+       */
+      loadDataDir?: Blob;
+    }
 ) & {
   /** Called with the text of every statement sent to the database (tests count them; metrics). */
   onQuery?: (sql: string) => void;

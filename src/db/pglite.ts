@@ -8,9 +8,14 @@ import { inFlightTracker } from './in-flight';
 const INT8_OID = 20;
 
 /** The embedded database: PGlite in this process, with Prisma over it (see openDatabase). */
-export async function openPGlite(dataDir: string | null, onQuery: (sql: string) => void): Promise<Database> {
+export async function openPGlite(
+  dataDir: string | null,
+  onQuery: (sql: string) => void,
+  loadDataDir?: Blob,
+): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  if (dataDir && loadDataDir) throw new Error('loadDataDir is for an in-memory database (dataDir: null)');
+  const client = dataDir ? new PGlite(dataDir) : new PGlite(loadDataDir ? { loadDataDir } : undefined);
   await client.waitReady;
   const { query, exec } = client;
   const { track, settled } = inFlightTracker();

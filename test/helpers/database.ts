@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/db/database';
 import { migrate } from '../../src/db/migrator';
+import { pgliteTemplate } from './pglite-template';
 import { testRunId } from './test-run';
 
 /** Which database the suite runs on: PostgreSQL when DATABASE_URL is set, else PGlite in memory. */
@@ -41,13 +42,16 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   }
 }
 
+/** A PGlite in memory: from a dump of the run's (test/helpers/pglite-template.ts), or new without one. */
+async function openPGliteFrom(loadDataDir: Blob | undefined, onQuery?: (sql: string) => void): Promise<TestDatabase> {
+  const db = await openDatabase({ kind: 'pglite', dataDir: null, loadDataDir, onQuery });
+  return { db, url: null, close: once(() => db.close()) };
+}
+
 /** Creates an empty (unmigrated) database. */
 export async function createEmptyDatabase(onQuery?: (sql: string) => void): Promise<TestDatabase> {
   const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const db = await openDatabase({ kind: 'pglite', dataDir: null, onQuery });
-    return { db, url: null, close: once(() => db.close()) };
-  }
+  if (!adminUrl) return openPGliteFrom(pgliteTemplate('empty'), onQuery);
   // The run id lets the suite's global teardown drop what a crashed or leaky file left, and only this run's.
   const name = `itest_${testRunId()}_${Date.now()}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -83,6 +87,9 @@ export async function createEmptyDatabase(onQuery?: (sql: string) => void): Prom
 
 /** Creates a fresh database with every migration applied; drops it again if a migration fails. */
 export async function createTestDatabase(onQuery?: (sql: string) => void): Promise<TestDatabase> {
+  // On PGlite, the run's migrated dump: the same migrations, applied once (test/helpers/pglite-template.ts).
+  const migrated = process.env.DATABASE_URL ? undefined : pgliteTemplate('migrated');
+  if (migrated) return openPGliteFrom(migrated, onQuery);
   const test = await createEmptyDatabase(onQuery);
   try {
     await migrate(test.db);
