@@ -162,6 +162,8 @@ function plainPageText(
   limit: number,
   after: InteractionCursor | null,
 ): string {
+  // The LIMIT is written into the text: only ever an integer the caller has validated (1–100).
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`a page limit must be a positive integer, not ${limit}`);
   const conditions = filterConditions(filter, params, { pruneWhenRun: !after });
   if (after) conditions.push(keysetCondition(after, params));
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
