@@ -4,15 +4,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /**
- * utime + stime of one process in ticks, or null when it is gone (or /proc is absent). With `reaped`, cutime +
- * cstime instead: the time of its children that have exited and been waited for.
+ * What /proc/<pid>/stat says of one process, or null when it is gone (or /proc is absent): its parent, its own CPU
+ * ticks (utime + stime), and the ticks of its children that have exited and been waited for (cutime + cstime).
  */
-function ticksOf(pid: number, { reaped = false } = {}): number | null {
+function statOf(pid: number): { parent: number; ticks: number; reapedTicks: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (2nd field) may hold spaces and parentheses: count fields after its closing one.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return reaped ? Number(fields[13]) + Number(fields[14]) : Number(fields[11]) + Number(fields[12]);
+    return {
+      parent: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+      reapedTicks: Number(fields[13]) + Number(fields[14]),
+    };
   } catch {
     return null;
   }
@@ -31,12 +35,8 @@ function runningPids(): string[] {
 function parents(): Map<number, number> {
   const parentOf = new Map<number, number>();
   for (const pid of runningPids()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parentOf.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
+    const stat = statOf(Number(pid)); // null: gone meanwhile
+    if (stat) parentOf.set(Number(pid), stat.parent);
   }
   return parentOf;
 }
@@ -58,8 +58,8 @@ export function processTree(pid: number): number[] {
 function treeTicks(pid: number): Map<number, number> {
   const ticks = new Map<number, number>();
   for (const member of processTree(pid)) {
-    const used = ticksOf(member);
-    if (used !== null) ticks.set(member, used);
+    const stat = statOf(member);
+    if (stat) ticks.set(member, stat.ticks);
   }
   return ticks;
 }
@@ -69,24 +69,22 @@ function treeTicks(pid: number): Map<number, number> {
  * processes each postmaster has reaped, by the postmaster's pid.
  */
 function postgresTicks(): { running: Map<number, number>; reaped: Map<number, number> } {
-  const running = new Map<number, number>();
-  const pids: number[] = [];
+  const stats = new Map<number, NonNullable<ReturnType<typeof statOf>>>();
   for (const pid of runningPids()) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
     } catch {
       continue;
     }
-    const used = ticksOf(Number(pid));
-    if (used !== null) running.set(Number(pid), used);
-    pids.push(Number(pid));
+    const stat = statOf(Number(pid));
+    if (stat) stats.set(Number(pid), stat);
   }
+  const running = new Map<number, number>();
   const reaped = new Map<number, number>();
-  const parentOf = parents();
-  for (const pid of pids) {
-    if (running.has(parentOf.get(pid) ?? -1)) continue; // a postmaster is the one whose parent is not PostgreSQL
-    const used = ticksOf(pid, { reaped: true });
-    if (used !== null) reaped.set(pid, used);
+  for (const [pid, stat] of stats) {
+    running.set(pid, stat.ticks);
+    // A postmaster is the one whose parent is not PostgreSQL.
+    if (!stats.has(stat.parent)) reaped.set(pid, stat.reapedTicks);
   }
   return { running, reaped };
 }
